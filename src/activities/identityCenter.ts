@@ -1,0 +1,238 @@
+/**
+ * AWS IAM Identity Center in the domain's words: principalForEmail, isAssigned, assign, unassign.
+ * Assignment changes are asynchronous in AWS; the polling of their status lives here, once.
+ */
+import { GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import {
+  CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  paginateListAccountAssignments,
+  SSOAdminClient,
+  type AccountAssignmentOperationStatus,
+} from '@aws-sdk/client-sso-admin';
+import type { Target } from '../domain/grant';
+
+/** Identity Center refused for lack of permission: retrying will not help; the worker's IAM policy must change. */
+export class AccessDeniedError extends Error {
+  override name = 'AccessDeniedError';
+}
+/** Identity Center rejected the request's shape (bad account id, permission set or principal). */
+export class ValidationError extends Error {
+  override name = 'ValidationError';
+}
+/** No Identity Store user has this email. */
+export class PrincipalNotFoundError extends Error {
+  override name = 'PrincipalNotFoundError';
+}
+/** Identity Center said FAILED; `failureReason` is its own words. */
+export class AssignmentFailedError extends Error {
+  override name = 'AssignmentFailedError';
+}
+/** The deletion said SUCCEEDED or FAILED but the assignment is still listed: retry, never report it revoked. */
+export class RevokeNotConfirmedError extends Error {
+  override name = 'RevokeNotConfirmedError';
+}
+
+export interface IdentityCenterSettings {
+  instanceArn: string;
+  identityStoreId: string;
+  /** Time between status polls of an asynchronous assignment change. */
+  pollIntervalMs: number;
+}
+
+export interface AssignmentProgress {
+  /** A creation or deletion request already made by an earlier attempt, to poll instead of asking again. */
+  resumeRequestId?: string;
+  /** Called with the request id once AWS accepted it and after every IN_PROGRESS poll. */
+  onProgress: (requestId: string, status: string) => void;
+  /** Waits between polls; cancellable in an activity. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface AssignmentResult {
+  requestId?: string;
+  /** unassign only: there was nothing to remove. */
+  alreadyGone?: boolean;
+}
+
+export class IdentityCenter {
+  constructor(
+    private readonly ssoAdmin: SSOAdminClient,
+    private readonly identityStore: IdentitystoreClient,
+    private readonly settings: IdentityCenterSettings,
+  ) {}
+
+  async principalForEmail(email: string): Promise<string> {
+    try {
+      const { UserId } = await this.identityStore.send(
+        new GetUserIdCommand({
+          IdentityStoreId: this.settings.identityStoreId,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'emails.value', AttributeValue: email } },
+        }),
+      );
+      if (!UserId) throw new PrincipalNotFoundError(`No Identity Center user has the email ${email}`);
+      return UserId;
+    } catch (error) {
+      if (nameOf(error) === 'ResourceNotFoundException') {
+        throw new PrincipalNotFoundError(`No Identity Center user has the email ${email}`);
+      }
+      throw translate(error, 'look up a user (identitystore:GetUserId)');
+    }
+  }
+
+  async isAssigned(target: Target, principalId: string): Promise<boolean> {
+    try {
+      const pages = paginateListAccountAssignments(
+        { client: this.ssoAdmin },
+        {
+          InstanceArn: this.settings.instanceArn,
+          AccountId: target.accountId,
+          PermissionSetArn: target.permissionSetArn,
+        },
+      );
+      for await (const page of pages) {
+        if (page.AccountAssignments?.some((a) => a.PrincipalType === 'USER' && a.PrincipalId === principalId)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (error) {
+      throw translate(error, 'list assignments (sso:ListAccountAssignments)');
+    }
+  }
+
+  /** Creates the assignment and returns once Identity Center says SUCCEEDED. FAILED throws AssignmentFailedError. */
+  async assign(target: Target, principalId: string, progress: AssignmentProgress): Promise<AssignmentResult> {
+    let requestId = progress.resumeRequestId;
+    if (!requestId) {
+      try {
+        const { AccountAssignmentCreationStatus: created } = await this.ssoAdmin.send(
+          new CreateAccountAssignmentCommand(this.assignment(target, principalId)),
+        );
+        requestId = required(created?.RequestId, 'CreateAccountAssignment returned no RequestId');
+        progress.onProgress(requestId, created?.Status ?? 'IN_PROGRESS');
+        if (created?.Status === 'SUCCEEDED') return { requestId };
+        if (created?.Status === 'FAILED') throw failed('assignment', created);
+      } catch (error) {
+        throw translate(error, 'create an assignment (sso:CreateAccountAssignment)');
+      }
+    }
+    await this.poll(requestId, progress, async (id) => {
+      const { AccountAssignmentCreationStatus: status } = await this.ssoAdmin.send(
+        new DescribeAccountAssignmentCreationStatusCommand({
+          InstanceArn: this.settings.instanceArn,
+          AccountAssignmentCreationRequestId: id,
+        }),
+      );
+      return status;
+    });
+    return { requestId };
+  }
+
+  /**
+   * Removes the assignment and returns once Identity Center says SUCCEEDED and no longer lists it.
+   * An assignment that is already gone counts as revoked.
+   */
+  async unassign(target: Target, principalId: string, progress: AssignmentProgress): Promise<AssignmentResult> {
+    let requestId = progress.resumeRequestId;
+    if (!requestId) {
+      if (!(await this.isAssigned(target, principalId))) return { alreadyGone: true };
+      try {
+        const { AccountAssignmentDeletionStatus: deletion } = await this.ssoAdmin.send(
+          new DeleteAccountAssignmentCommand(this.assignment(target, principalId)),
+        );
+        requestId = required(deletion?.RequestId, 'DeleteAccountAssignment returned no RequestId');
+        progress.onProgress(requestId, deletion?.Status ?? 'IN_PROGRESS');
+      } catch (error) {
+        if (nameOf(error) === 'ResourceNotFoundException' && !(await this.isAssigned(target, principalId))) {
+          return { alreadyGone: true };
+        }
+        throw translate(error, 'delete an assignment (sso:DeleteAccountAssignment)');
+      }
+    }
+    try {
+      await this.poll(requestId, progress, async (id) => {
+        const { AccountAssignmentDeletionStatus: status } = await this.ssoAdmin.send(
+          new DescribeAccountAssignmentDeletionStatusCommand({
+            InstanceArn: this.settings.instanceArn,
+            AccountAssignmentDeletionRequestId: id,
+          }),
+        );
+        return status;
+      });
+    } catch (error) {
+      // A FAILED deletion of something that is gone anyway is a revoke; anything still listed is not.
+      if (!(error instanceof AssignmentFailedError) || (await this.isAssigned(target, principalId))) throw error;
+      return { requestId, alreadyGone: true };
+    }
+    if (await this.isAssigned(target, principalId)) {
+      throw new RevokeNotConfirmedError(
+        `Identity Center reported deletion ${requestId} SUCCEEDED but still lists the assignment of ${principalId}`,
+      );
+    }
+    return { requestId };
+  }
+
+  private async poll(
+    requestId: string,
+    progress: AssignmentProgress,
+    describe: (requestId: string) => Promise<AccountAssignmentOperationStatus | undefined>,
+  ): Promise<void> {
+    for (;;) {
+      let status: AccountAssignmentOperationStatus | undefined;
+      try {
+        status = await describe(requestId);
+      } catch (error) {
+        throw translate(error, 'read an assignment status (sso:DescribeAccountAssignment*Status)');
+      }
+      if (status?.Status === 'SUCCEEDED') return;
+      if (status?.Status === 'FAILED') throw failed(requestId, status);
+      progress.onProgress(requestId, status?.Status ?? 'IN_PROGRESS');
+      await progress.sleep(this.settings.pollIntervalMs);
+    }
+  }
+
+  private assignment(target: Target, principalId: string) {
+    return {
+      InstanceArn: this.settings.instanceArn,
+      TargetId: target.accountId,
+      TargetType: 'AWS_ACCOUNT' as const,
+      PermissionSetArn: target.permissionSetArn,
+      PrincipalType: 'USER' as const,
+      PrincipalId: principalId,
+    };
+  }
+}
+
+function failed(what: string, status: AccountAssignmentOperationStatus): AssignmentFailedError {
+  return new AssignmentFailedError(
+    `Identity Center reported FAILED for ${status.RequestId ?? what}: ${status.FailureReason ?? 'no reason given'}`,
+  );
+}
+
+function required<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new Error(message);
+  return value;
+}
+
+function nameOf(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** AWS errors that a retry cannot fix become typed, non-retryable errors; the rest (throttling, conflict, 5xx) pass. */
+function translate(error: unknown, action: string): unknown {
+  if (error instanceof AssignmentFailedError || error instanceof PrincipalNotFoundError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (nameOf(error)) {
+    case 'AccessDeniedException':
+      return new AccessDeniedError(
+        `Identity Center denied permission to ${action}: ${message}. Grant the worker's IAM role this action.`,
+      );
+    case 'ValidationException':
+      return new ValidationError(`Identity Center rejected the request to ${action}: ${message}`);
+    default:
+      return error;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The grant records and the append-only audit trail in MongoDB. Stays inside what FerretDB supports:
+ * no transactions, TTL indexes or $lookup. Every write is idempotent so activity retries never duplicate anything.
+ */
+import { MongoServerError, type Collection, type Db } from 'mongodb';
+import {
+  targetKey,
+  type GrantEventType,
+  type GrantState,
+  type GrantStatus,
+  type Requester,
+  type Target,
+} from '../domain/grant';
+
+export interface GrantRecord {
+  requestId: string;
+  workflowId: string;
+  requester: Requester;
+  reason: string;
+  target: Target;
+  targetKey: string;
+  duration: string;
+  approver?: string;
+  state: GrantState;
+  principalId?: string;
+  requestedAt?: Date;
+  grantedAt?: Date;
+  expiresAt?: Date;
+  revokedAt?: Date;
+  revokedBy?: string;
+  revokeReason?: string;
+  failureReason?: string;
+  identityCenterRequests: { creation?: string; deletion?: string };
+  /** How many events shaped this record; an older write never overwrites a newer one. */
+  version: number;
+  updatedAt: Date;
+}
+
+export interface AuditEvent {
+  /** Deterministic per workflow step, so a retried write is recognised. */
+  _id: string;
+  requestId: string;
+  workflowId: string;
+  /** Position in the grant's own history: 1 for the request, then one more per state change. */
+  seq: number;
+  type: GrantEventType;
+  at: Date;
+  actor: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+}
+
+/** What the workflow hands the recordEvent activity: the event and the grant as it stands after it. */
+export interface GrantEventInput {
+  eventId: string;
+  workflowId: string;
+  type: GrantEventType;
+  at: string;
+  actor: string;
+  reason?: string;
+  details?: Record<string, unknown>;
+  grant: GrantStatus;
+}
+
+const DUPLICATE_KEY = 11000;
+
+export class GrantRecords {
+  readonly grants: Collection<GrantRecord>;
+  readonly audit: Collection<AuditEvent>;
+
+  constructor(db: Db) {
+    this.grants = db.collection<GrantRecord>('grants');
+    this.audit = db.collection<AuditEvent>('audit');
+  }
+
+  /** Made at start-up; creating an index that exists is a no-op. */
+  async ensureIndexes(): Promise<void> {
+    await this.grants.createIndex({ requestId: 1 }, { unique: true, name: 'requestId_unique' });
+    await this.grants.createIndex({ state: 1, expiresAt: 1 }, { name: 'state_expiresAt' });
+    await this.grants.createIndex({ 'requester.email': 1, requestedAt: -1 }, { name: 'requester_requestedAt' });
+    await this.audit.createIndex({ requestId: 1, seq: 1 }, { name: 'requestId_seq' });
+    await this.audit.createIndex({ at: 1 }, { name: 'at' });
+  }
+
+  async recordEvent(event: GrantEventInput): Promise<void> {
+    const grant = event.grant;
+    const version = grant.history.length;
+    const creation = stringDetail(event.details, 'creationRequestId');
+    const deletion = stringDetail(event.details, 'deletionRequestId');
+    const record: Omit<GrantRecord, 'identityCenterRequests'> = {
+      requestId: grant.requestId,
+      workflowId: event.workflowId,
+      requester: { slackUserId: String(grant.requester.slackUserId), email: String(grant.requester.email) },
+      reason: String(grant.reason),
+      target: { accountId: String(grant.target.accountId), permissionSetArn: String(grant.target.permissionSetArn) },
+      targetKey: targetKey(grant.target),
+      duration: grant.duration,
+      state: grant.state,
+      requestedAt: toDate(grant.history[0]?.at),
+      version,
+      updatedAt: new Date(),
+      ...defined({
+        approver: grant.approvedBy,
+        principalId: grant.principalId,
+        grantedAt: toDate(grant.grantedAt),
+        expiresAt: toDate(grant.expiresAt),
+        revokedAt: toDate(grant.revokedAt),
+        revokedBy: grant.revokedBy,
+        revokeReason: grant.revokeReason,
+        failureReason: grant.failureReason,
+        'identityCenterRequests.creation': creation,
+        'identityCenterRequests.deletion': deletion,
+      }),
+    };
+    try {
+      await this.grants.updateOne(
+        { requestId: String(grant.requestId), version: { $lt: version } },
+        { $set: record },
+        { upsert: true },
+      );
+    } catch (error) {
+      // The record exists with this version or a newer one: this event was written already.
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    }
+    try {
+      await this.audit.insertOne({
+        _id: event.eventId,
+        requestId: grant.requestId,
+        workflowId: event.workflowId,
+        seq: version,
+        type: event.type,
+        at: new Date(event.at),
+        actor: event.actor,
+        ...defined({ reason: event.reason, details: event.details }),
+      });
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    }
+  }
+
+  async grant(requestId: string): Promise<GrantRecord | null> {
+    return this.grants.findOne({ requestId: String(requestId) });
+  }
+
+  async events(requestId: string): Promise<AuditEvent[]> {
+    return this.audit
+      .find({ requestId: String(requestId) })
+      .sort({ seq: 1 })
+      .toArray();
+  }
+}
+
+function toDate(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
+}
+
+function stringDetail(details: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = details?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Drops undefined fields so $set never writes nulls over values. */
+function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

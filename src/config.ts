@@ -1,0 +1,96 @@
+/**
+ * The one configuration loader. Reads the environment (and a .env file when present), validates every variable,
+ * and reports all problems at once, each naming the variable, what is wrong, and an example.
+ */
+import { z } from 'zod';
+import { parseDuration } from './domain/duration';
+
+const duration = (example: string) =>
+  z.string().transform((text, context) => {
+    try {
+      return parseDuration(text);
+    } catch {
+      context.addIssue({ code: 'custom', message: `not a duration (example: ${example})` });
+      return z.NEVER;
+    }
+  });
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('keycard'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: flag.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  MONGODB_URL: z
+    .string({ error: 'is required (example: mongodb://127.0.0.1:27017/keycard)' })
+    .regex(
+      /^mongodb(\+srv)?:\/\//,
+      'must start with mongodb:// or mongodb+srv:// (example: mongodb://127.0.0.1:27017/keycard)',
+    ),
+  AWS_REGION: z
+    .string({ error: 'is required: the region of your Identity Center instance (example: eu-west-1)' })
+    .min(1),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  IDENTITY_CENTER_INSTANCE_ARN: z
+    .string({ error: 'is required (example: arn:aws:sso:::instance/ssoins-1234567890abcdef)' })
+    .regex(
+      /^arn:aws[a-z-]*:sso:::instance\/\S+$/,
+      'must be an instance ARN (example: arn:aws:sso:::instance/ssoins-1234567890abcdef)',
+    ),
+  IDENTITY_STORE_ID: z
+    .string({ error: 'is required (example: d-1234567890)' })
+    .regex(/^[\w-]{1,64}$/, 'must be an identity store id (example: d-1234567890)'),
+  TARGET_ACCOUNT_ID: z
+    .string({ error: 'is required: the AWS account access is granted to (example: 123456789012)' })
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id (example: 123456789012)'),
+  PERMISSION_SET_ARN: z
+    .string({ error: 'is required (example: arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef)' })
+    .regex(
+      /^arn:aws[a-z-]*:sso:::permissionSet\/\S+$/,
+      'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+    ),
+  GRANT_TTL: duration('4h').default(parseDuration('4h')),
+  IDENTITY_CENTER_POLL_INTERVAL: duration('1s').default(parseDuration('1s')),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Keycard cannot start: the configuration has ${problems.length} problem(s):\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n') +
+        '\nSet them in the environment or in a .env file (see .env.example).',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env`; throws ConfigError naming every bad or missing variable. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const config = result.data;
+  if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client pair)']);
+  }
+  return config;
+}
+
+/** Reads .env into process.env when the file exists; real environment variables win. */
+export function loadDotEnv(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('dotenv').config({ quiet: true });
+}

@@ -1,0 +1,84 @@
+/**
+ * The request and grant types every part of Keycard shares. Pure data: no imports from the edges.
+ */
+
+export const DEFAULT_GRANT_DURATION = '4h';
+
+/** Where access is granted: one permission set in one AWS account. */
+export interface Target {
+  accountId: string;
+  permissionSetArn: string;
+}
+
+export interface Requester {
+  slackUserId: string;
+  email: string;
+}
+
+/** What the prodAccess workflow is started with. */
+export interface AccessRequest {
+  requestId: string;
+  requester: Requester;
+  reason: string;
+  target: Target;
+  /** How long access lasts once granted, e.g. '4h'. Defaults to DEFAULT_GRANT_DURATION. */
+  duration?: string;
+  /** Who approved the request before the workflow started (the decision step comes with the Slack front door). */
+  approvedBy?: string;
+  /** ISO time the person asked. */
+  requestedAt: string;
+}
+
+/** The payload of the `revoke` signal. */
+export interface Revocation {
+  by: string;
+  reason: string;
+}
+
+/**
+ * pending: asked for, not yet active; active: Identity Center confirmed the assignment; revoked: access removed
+ * (at expiry, early, or by the reconciler); expired: a pending request nobody answered; denied; failed: never granted.
+ */
+export type GrantState = 'pending' | 'active' | 'revoked' | 'expired' | 'denied' | 'failed';
+
+export type GrantEventType = 'requested' | 'granted' | 'grant_failed' | 'revoke_failing' | 'revoked';
+
+export interface GrantHistoryEntry {
+  at: string;
+  type: GrantEventType;
+  actor: string;
+  reason?: string;
+}
+
+/** What the `status` query returns. */
+export interface GrantStatus {
+  requestId: string;
+  state: GrantState;
+  requester: Requester;
+  target: Target;
+  reason: string;
+  duration: string;
+  approvedBy?: string;
+  principalId?: string;
+  grantedAt?: string;
+  expiresAt?: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  revokeReason?: string;
+  failureReason?: string;
+  history: GrantHistoryEntry[];
+}
+
+export const GRANT_WORKFLOW_ID_PREFIX = 'prod-access-';
+
+export function grantWorkflowId(requestId: string): string {
+  return `${GRANT_WORKFLOW_ID_PREFIX}${requestId}`;
+}
+
+/** The ProdAccessTarget search-attribute value and the key the records index targets by. */
+export function targetKey(target: Target): string {
+  return `${target.accountId}/${target.permissionSetArn}`;
+}
+
+/** Who Keycard itself is in the audit trail when nobody pressed a button (expiry, retries). */
+export const KEYCARD_ACTOR = 'keycard';

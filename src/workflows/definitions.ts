@@ -1,0 +1,27 @@
+/**
+ * The names operators and the Slack app use to talk to a grant workflow. Imported by the workflow, the Slack side,
+ * the tests and the README's CLI commands; keep them stable.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { GrantStatus, Revocation } from '../domain/grant';
+
+/** End access now: `temporal workflow signal -w prod-access-<id> --name revoke --input '{"by":"…","reason":"…"}'`. */
+export const revokeSignal = defineSignal<[Revocation]>('revoke');
+
+/** What the grant is doing now: `temporal workflow query -w prod-access-<id> --name status`. */
+export const statusQuery = defineQuery<GrantStatus>('status');
+
+export const searchAttributes = {
+  state: defineSearchAttributeKey('ProdAccessState', SearchAttributeType.KEYWORD),
+  requester: defineSearchAttributeKey('ProdAccessRequester', SearchAttributeType.KEYWORD),
+  approver: defineSearchAttributeKey('ProdAccessApprover', SearchAttributeType.KEYWORD),
+  target: defineSearchAttributeKey('ProdAccessTarget', SearchAttributeType.KEYWORD),
+  expiresAt: defineSearchAttributeKey('ProdAccessExpiresAt', SearchAttributeType.DATETIME),
+} as const;
+
+/** Name → type, for registering with a server (`temporal operator search-attribute create` or the dev server flag). */
+export const searchAttributeDefinitions = Object.values(searchAttributes).map((key) => ({
+  name: key.name,
+  type: key.type,
+}));

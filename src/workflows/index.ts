@@ -1,0 +1,1 @@
+export { prodAccess } from './prodAccess';

@@ -1,0 +1,181 @@
+/**
+ * An HTTP proxy between the AWS SDK and moto that injects what moto never does: throttling, 5xx, IN_PROGRESS
+ * and FAILED assignment statuses, and lying deletions. Faults are queued per operation (the x-amz-target action).
+ */
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface AwsCall {
+  operation: string;
+  /** The JSON request body. */
+  input: Record<string, unknown>;
+}
+
+export interface ProxyResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Answers one call: return a response, or call `forward()` to ask moto (and change its answer if you like). */
+export type FaultHandler = (call: AwsCall, forward: () => Promise<ProxyResponse>) => Promise<ProxyResponse>;
+
+interface QueuedFault {
+  operation: string;
+  remaining: number;
+  handler: FaultHandler;
+}
+
+export class AwsFaultProxy {
+  private server?: Server;
+  private faults: QueuedFault[] = [];
+  readonly calls: (AwsCall & { status: number; injected: boolean })[] = [];
+  endpoint = '';
+
+  constructor(private readonly upstream: string) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        this.handle(req.method ?? 'POST', req.url ?? '/', req.headers, body)
+          .then((response) => {
+            res.writeHead(response.status, { ...response.headers, 'content-length': String(response.body.length) });
+            res.end(response.body);
+          })
+          .catch((error: Error) => {
+            res.writeHead(502, { 'content-type': 'text/plain' });
+            res.end(`proxy error: ${error.message}`);
+          });
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The next `times` calls of `operation` (e.g. 'CreateAccountAssignment') are answered by `handler`. */
+  inject(operation: string, times: number, handler: FaultHandler): void {
+    this.faults.push({ operation, remaining: times, handler });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  callsOf(operation: string) {
+    return this.calls.filter((call) => call.operation === operation);
+  }
+
+  private async handle(
+    method: string,
+    url: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<ProxyResponse> {
+    const target = String(headers['x-amz-target'] ?? '');
+    const operation = target.includes('.') ? target.slice(target.indexOf('.') + 1) : target;
+    let input: Record<string, unknown> = {};
+    try {
+      input = body.length ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      // not JSON: passed through as is
+    }
+    const call = { operation, input };
+    const forward = () => this.forward(method, url, headers, body);
+    const fault = this.faults.find((candidate) => candidate.operation === operation && candidate.remaining > 0);
+    if (fault) fault.remaining -= 1;
+    const response = fault ? await fault.handler(call, forward) : await forward();
+    this.calls.push({ ...call, status: response.status, injected: Boolean(fault) });
+    return response;
+  }
+
+  private forward(method: string, url: string, headers: IncomingHttpHeaders, body: Buffer): Promise<ProxyResponse> {
+    const upstream = new URL(url, this.upstream);
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(upstream, { method, headers: { ...headers, host: upstream.host } }, (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('end', () => {
+          const responseHeaders: Record<string, string> = {};
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (value !== undefined && name !== 'content-length' && name !== 'transfer-encoding') {
+              responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+            }
+          }
+          resolve({ status: incoming.statusCode ?? 500, headers: responseHeaders, body: Buffer.concat(chunks) });
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+  }
+}
+
+function json(status: number, value: unknown, headers: Record<string, string> = {}): ProxyResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', ...headers },
+    body: Buffer.from(JSON.stringify(value)),
+  };
+}
+
+/** An AWS JSON-protocol error, as AWS sends it. */
+export function awsError(status: number, type: string, message: string): FaultHandler {
+  return async () => json(status, { __type: type, message }, { 'x-amzn-errortype': type });
+}
+
+export const throttle = () => awsError(400, 'ThrottlingException', 'Rate exceeded');
+export const internalError = () => awsError(500, 'InternalServerException', 'injected: internal failure');
+
+/** Moto's answer with the assignment status replaced (IN_PROGRESS while AWS is still working). */
+export function withStatus(statusKey: string, status: string, failureReason?: string): FaultHandler {
+  return async (_call, forward) => {
+    const response = await forward();
+    const value = JSON.parse(response.body.toString('utf8'));
+    value[statusKey] = {
+      ...value[statusKey],
+      Status: status,
+      ...(failureReason ? { FailureReason: failureReason } : {}),
+    };
+    return json(response.status, value);
+  };
+}
+
+/** A creation AWS accepted and then FAILED: moto never sees it, so nothing is assigned. */
+export function failingCreation(proxy: AwsFaultProxy, failureReason: string): void {
+  const requestId = `injected-${Math.random().toString(16).slice(2)}`;
+  proxy.inject('CreateAccountAssignment', 1, async (call) =>
+    json(200, {
+      AccountAssignmentCreationStatus: { ...pick(call.input), RequestId: requestId, Status: 'IN_PROGRESS' },
+    }),
+  );
+  proxy.inject('DescribeAccountAssignmentCreationStatus', 1, async () =>
+    json(200, {
+      AccountAssignmentCreationStatus: { RequestId: requestId, Status: 'FAILED', FailureReason: failureReason },
+    }),
+  );
+}
+
+/** A deletion that reports SUCCEEDED while moto keeps the assignment (the "revoke shown as success" bug). */
+export function lyingDeletion(proxy: AwsFaultProxy): void {
+  const requestId = `injected-${Math.random().toString(16).slice(2)}`;
+  proxy.inject('DeleteAccountAssignment', 1, async (call) =>
+    json(200, {
+      AccountAssignmentDeletionStatus: { ...pick(call.input), RequestId: requestId, Status: 'IN_PROGRESS' },
+    }),
+  );
+  proxy.inject('DescribeAccountAssignmentDeletionStatus', 1, async () =>
+    json(200, { AccountAssignmentDeletionStatus: { RequestId: requestId, Status: 'SUCCEEDED' } }),
+  );
+}
+
+function pick(input: Record<string, unknown>) {
+  const { TargetId, TargetType, PermissionSetArn, PrincipalType, PrincipalId } = input;
+  return { TargetId, TargetType, PermissionSetArn, PrincipalType, PrincipalId };
+}

@@ -1,0 +1,132 @@
+/** Helpers that run Keycard's own worker against the stand, the way production runs it. */
+import { ListAccountAssignmentsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { createActivities } from '../../src/activities';
+import { GrantRecords } from '../../src/activities/records';
+import type { AccessRequest } from '../../src/domain/grant';
+import { createLogger } from '../../src/logger';
+import { connectMongo, type MongoConnection } from '../../src/mongo';
+import { createIdentityCenter, createKeycardWorker } from '../../src/worker';
+import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
+
+/** Log lines a worker wrote during a test, parsed; the real logger writes them. */
+export class CapturedLog extends Writable {
+  readonly lines: Record<string, unknown>[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
+    done();
+  }
+  errors(): Record<string, unknown>[] {
+    return this.lines.filter((line) => line.level === 'error');
+  }
+}
+
+let mongo: MongoConnection | undefined;
+export async function records(): Promise<GrantRecords> {
+  mongo ??= await connectMongo(stand().mongoUrl);
+  const grantRecords = new GrantRecords(mongo.db);
+  await grantRecords.ensureIndexes();
+  return grantRecords;
+}
+
+export async function closeRecords(): Promise<void> {
+  await mongo?.client.close();
+  mongo = undefined;
+}
+
+export interface TestWorker {
+  worker: Worker;
+  taskQueue: string;
+  log: CapturedLog;
+  running: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a Keycard worker on its own task queue against `env`, with activities pointed at the stand. */
+export async function startWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue = `keycard-test-${randomUUID()}`,
+): Promise<TestWorker> {
+  const { aws, seed, workflowBundle } = stand();
+  const log = new CapturedLog();
+  const logger = createLogger('info', log);
+  const identityCenter = createIdentityCenter({
+    region: AWS_REGION,
+    endpoint: aws.endpoint,
+    instanceArn: seed.instanceArn,
+    identityStoreId: seed.identityStoreId,
+    pollIntervalMs: 200,
+  });
+  const worker = await createKeycardWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle,
+    activities: createActivities({ identityCenter, records: await records(), logger }),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    log,
+    running,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+/** A fresh Identity Store user and an approved request for the seeded target. */
+export async function newRequest(
+  overrides: Partial<AccessRequest> = {},
+): Promise<{ request: AccessRequest; userId: string }> {
+  const { seed } = stand();
+  const requestId = randomUUID();
+  const email = `eng-${requestId.slice(0, 8)}@${TEST_USER_DOMAIN}`;
+  const userId = await createIdentityStoreUser(email);
+  return {
+    userId,
+    request: {
+      requestId,
+      requester: { slackUserId: `U${requestId.slice(0, 8).toUpperCase()}`, email },
+      reason: 'debugging the checkout 500s',
+      target: { accountId: seed.accountId, permissionSetArn: seed.permissionSetArn },
+      approvedBy: 'U0APPROVER',
+      requestedAt: new Date().toISOString(),
+      ...overrides,
+    },
+  };
+}
+
+/** What moto itself lists for this user, asked directly (not through the fault proxy). */
+export async function isAssignedInMoto(principalId: string): Promise<boolean> {
+  const { motoUrl, seed } = stand();
+  const ssoAdmin = new SSOAdminClient(awsClientConfig(motoUrl));
+  const { AccountAssignments } = await ssoAdmin.send(
+    new ListAccountAssignmentsCommand({
+      InstanceArn: seed.instanceArn,
+      AccountId: seed.accountId,
+      PermissionSetArn: seed.permissionSetArn,
+    }),
+  );
+  return (AccountAssignments ?? []).some((assignment) => assignment.PrincipalId === principalId);
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  { timeoutMs = 20_000, intervalMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The grant lifecycle on the Temporal time-skipping server: hours of grant in seconds of wall time.
+ */
+import assert from 'node:assert/strict';
+import { startAccessRequest } from '../../src/requests';
+import { statusQuery } from '../../src/workflows/definitions';
+import { awsError, throttle } from '../support/awsFaultProxy';
+import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
+import { stand } from '../support/stand';
+
+describe('a grant on the time-skipping server', function () {
+  let worker: TestWorker;
+
+  before(async () => {
+    worker = await startWorker(stand().timeSkipping);
+  });
+  after(async () => {
+    await worker?.stop();
+  });
+  afterEach(() => stand().aws.clearFaults());
+
+  it('a 4-hour grant is active in Identity Center, then revoked by keycard at its expiry', async () => {
+    const { timeSkipping } = stand();
+    const { request, userId } = await newRequest();
+    const started = Date.now();
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+
+    const active = await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+    assert.equal(await isAssignedInMoto(userId), true, 'moto lists the assignment while the grant is active');
+    assert.equal(Date.parse(active.expiresAt as string) - Date.parse(active.grantedAt as string), 4 * 3_600_000);
+
+    const final = await handle.result();
+    assert.equal(final.state, 'revoked');
+    assert.ok(Date.now() - started < 60_000, 'four hours pass in seconds of wall time');
+    assert.equal(await isAssignedInMoto(userId), false, 'moto no longer lists the assignment');
+
+    const grantRecords = await records();
+    const grant = await grantRecords.grant(request.requestId);
+    assert.ok(grant);
+    assert.equal(grant.state, 'revoked');
+    assert.equal(grant.revokedBy, 'keycard');
+    assert.equal(grant.revokeReason, 'expired');
+    assert.equal(grant.principalId, userId);
+    assert.ok(grant.revokedAt && grant.expiresAt && grant.revokedAt.getTime() >= grant.expiresAt.getTime());
+    const events = await grantRecords.events(request.requestId);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['requested', 'granted', 'revoked'],
+    );
+    assert.equal(events[2].actor, 'keycard');
+    assert.equal(events[2].reason, 'expired');
+  });
+
+  it('a revoke that Identity Center refuses keeps retrying, raises an alert, and ends revoked', async () => {
+    const { timeSkipping, aws } = stand();
+    const { request, userId } = await newRequest({ duration: '1h' });
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+    aws.inject('DeleteAccountAssignment', 2, awsError(400, 'AccessDeniedException', 'injected: not authorized'));
+
+    const final = await handle.result();
+    assert.equal(final.state, 'revoked');
+    assert.equal(await isAssignedInMoto(userId), false);
+    const alerts = worker.log.errors().filter((line) => line.alert === true && line.requestId === request.requestId);
+    assert.equal(alerts.length, 2, 'one alert per failed revoke round');
+    assert.match(
+      String(alerts[0].msg),
+      /Revoke of prod-access-.* is failing \(round 1\): AccessDeniedError.*Access is still granted/,
+    );
+    const events = await (await records()).events(request.requestId);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['requested', 'granted', 'revoke_failing', 'revoke_failing', 'revoked'],
+    );
+  });
+
+  it('a requester with no Identity Center user is not granted anything, and the audit says why', async () => {
+    const { timeSkipping, aws } = stand();
+    const { request } = await newRequest({ requester: { slackUserId: 'UNOBODY', email: 'nobody@example.com' } });
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const final = await handle.result();
+    assert.equal(final.state, 'failed');
+    assert.match(final.failureReason ?? '', /No Identity Center user has the email nobody@example.com/);
+    assert.equal(
+      aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === undefined).length,
+      0,
+    );
+    const events = await (await records()).events(request.requestId);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['requested', 'grant_failed'],
+    );
+  });
+
+  it('throttling on the creation is retried until Identity Center accepts', async () => {
+    const { timeSkipping, aws } = stand();
+    const { request, userId } = await newRequest();
+    aws.inject('CreateAccountAssignment', 3, throttle());
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const active = await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+    assert.equal(active.state, 'active');
+    assert.equal(await isAssignedInMoto(userId), true);
+    const creations = aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+    assert.deepEqual(
+      creations.map((call) => call.status),
+      [400, 400, 400, 200],
+    );
+    await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    assert.equal((await handle.result()).state, 'revoked');
+  });
+});
