@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { startAccessRequest } from '../../src/requests';
 import { statusQuery } from '../../src/workflows/definitions';
-import { awsError, throttle } from '../support/awsFaultProxy';
+import {
+  awsError,
+  failingCreation,
+  internalError,
+  lyingDeletion,
+  throttle,
+  withStatus,
+} from '../support/awsFaultProxy';
 import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
 import { stand } from '../support/stand';
 
@@ -116,5 +123,103 @@ describe('a grant on the time-skipping server', function () {
     );
     await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
     assert.equal((await handle.result()).state, 'revoked');
+  });
+});
+
+describe('Identity Center faults, injected through the AWS proxy', function () {
+  let worker: TestWorker;
+
+  before(async () => {
+    worker = await startWorker(stand().timeSkipping);
+  });
+  after(async () => {
+    await worker?.stop();
+  });
+  afterEach(() => stand().aws.clearFaults());
+
+  it('a creation IN_PROGRESS for 3 polls is waited for, then granted', async () => {
+    const { timeSkipping, aws } = stand();
+    const { request, userId } = await newRequest();
+    aws.inject('CreateAccountAssignment', 1, withStatus('AccountAssignmentCreationStatus', 'IN_PROGRESS'));
+    aws.inject(
+      'DescribeAccountAssignmentCreationStatus',
+      3,
+      withStatus('AccountAssignmentCreationStatus', 'IN_PROGRESS'),
+    );
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const active = await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state !== 'pending',
+    );
+    assert.equal(active.state, 'active');
+    assert.equal(await isAssignedInMoto(userId), true);
+    const creation = aws.callsOf('CreateAccountAssignment').find((call) => call.input.PrincipalId === userId);
+    assert.ok(creation);
+    const forThisRequest = aws.callsOf('DescribeAccountAssignmentCreationStatus').slice(-4);
+    assert.deepEqual(
+      forThisRequest.map((call) => call.injected),
+      [true, true, true, false],
+      'three IN_PROGRESS answers, then the real SUCCEEDED',
+    );
+    await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    assert.equal((await handle.result()).state, 'revoked');
+  });
+
+  it('a creation that Identity Center reports FAILED ends failed, with no assignment, and the audit says why', async () => {
+    const { timeSkipping } = stand();
+    const { request, userId } = await newRequest();
+    failingCreation(stand().aws, 'Received a 404 status error: permission set not provisioned');
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const final = await handle.result();
+    assert.equal(final.state, 'failed');
+    assert.equal(await isAssignedInMoto(userId), false);
+    const grant = await (await records()).grant(request.requestId);
+    assert.equal(grant?.state, 'failed');
+    assert.match(grant?.failureReason ?? '', /FAILED.*permission set not provisioned/);
+    const events = await (await records()).events(request.requestId);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['requested', 'grant_failed'],
+    );
+    assert.match(events[1].reason ?? '', /permission set not provisioned/);
+  });
+
+  it('a revoke that meets 5 consecutive 500s still ends revoked', async () => {
+    const { timeSkipping, aws } = stand();
+    const { request, userId } = await newRequest({ duration: '30m' });
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+    aws.inject('DeleteAccountAssignment', 5, internalError());
+    const final = await handle.result();
+    assert.equal(final.state, 'revoked');
+    assert.equal(await isAssignedInMoto(userId), false);
+    const deletions = aws.callsOf('DeleteAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+    assert.deepEqual(
+      deletions.map((call) => call.status),
+      [500, 500, 500, 500, 500, 200],
+    );
+  });
+
+  it('a deletion reported SUCCEEDED while the assignment is still listed is retried, never reported revoked', async () => {
+    const { timeSkipping, aws } = stand();
+    const { request, userId } = await newRequest({ duration: '30m' });
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+    lyingDeletion(aws);
+    const final = await handle.result();
+    assert.equal(final.state, 'revoked');
+    assert.equal(await isAssignedInMoto(userId), false);
+    const deletions = aws.callsOf('DeleteAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+    assert.deepEqual(
+      deletions.map((call) => call.injected),
+      [true, false],
+      'the lie is caught by re-listing, and the deletion is asked again',
+    );
   });
 });

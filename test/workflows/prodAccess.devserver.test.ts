@@ -1,0 +1,173 @@
+/**
+ * The grant lifecycle on the Temporal dev server, driven the way operators drive it: with the real temporal CLI.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { targetKey } from '../../src/domain/grant';
+import { startAccessRequest } from '../../src/requests';
+import { searchAttributes, statusQuery } from '../../src/workflows/definitions';
+import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
+import { tool } from '../support/processes';
+import { stand } from '../support/stand';
+
+const run = promisify(execFile);
+
+/** Runs the temporal CLI exactly as the README shows it, pointed at the stand's dev server. */
+async function temporal(...args: string[]): Promise<string> {
+  const { stdout } = await run(tool('temporal'), [...args, '--address', stand().devServer.address], {
+    timeout: 30_000,
+  });
+  return stdout;
+}
+
+describe('a grant on the dev server, operated with the temporal CLI', function () {
+  let worker: TestWorker;
+
+  before(async () => {
+    worker = await startWorker(stand().devServer.env);
+  });
+  after(async () => {
+    await worker?.stop();
+  });
+
+  async function activeGrant(duration = '1h') {
+    const { request, userId } = await newRequest({ duration });
+    const handle = await startAccessRequest(stand().devServer.env.client, worker.taskQueue, request);
+    const status = await eventually(
+      () => handle.query(statusQuery),
+      (current) => current.state !== 'pending',
+    );
+    assert.equal(status.state, 'active');
+    assert.equal(await isAssignedInMoto(userId), true);
+    return { request, userId, handle };
+  }
+
+  it('`temporal workflow signal --name revoke` removes the assignment within 5 s and records who and why', async () => {
+    const { request, userId, handle } = await activeGrant();
+    const signalled = Date.now();
+    await temporal(
+      'workflow',
+      'signal',
+      '-w',
+      `prod-access-${request.requestId}`,
+      '--name',
+      'revoke',
+      '--input',
+      '{"by":"ops","reason":"done"}',
+    );
+    await eventually(
+      () => isAssignedInMoto(userId),
+      (assigned) => !assigned,
+      { timeoutMs: 5_000 },
+    );
+    assert.ok(Date.now() - signalled <= 5_000);
+    const final = await handle.result();
+    assert.equal(final.state, 'revoked');
+    const grant = await (await records()).grant(request.requestId);
+    assert.equal(grant?.state, 'revoked');
+    assert.equal(grant?.revokedBy, 'ops');
+    assert.equal(grant?.revokeReason, 'done');
+    const events = await (await records()).events(request.requestId);
+    assert.deepEqual(
+      events.map((event) => [event.type, event.actor, event.reason]),
+      [
+        ['requested', request.requester.email, request.reason],
+        ['granted', 'keycard', request.reason],
+        ['revoked', 'ops', 'done'],
+      ],
+    );
+  });
+
+  it('`temporal workflow cancel` revokes the grant too', async () => {
+    const { request, userId, handle } = await activeGrant();
+    await temporal('workflow', 'cancel', '-w', `prod-access-${request.requestId}`);
+    await assert.rejects(handle.result(), /cancel/i);
+    assert.equal(await isAssignedInMoto(userId), false);
+    const grant = await (await records()).grant(request.requestId);
+    assert.equal(grant?.state, 'revoked');
+    assert.equal(grant?.revokedBy, 'temporal');
+    assert.equal(grant?.revokeReason, 'workflow cancelled');
+  });
+
+  it('`temporal workflow query --name status` shows the state, requester, target, reason, expiry and history', async () => {
+    const { request, handle } = await activeGrant();
+    const output = await temporal(
+      'workflow',
+      'query',
+      '-w',
+      `prod-access-${request.requestId}`,
+      '--name',
+      'status',
+      '-o',
+      'json',
+    );
+    const status = JSON.parse(output).queryResult[0];
+    assert.equal(status.state, 'active');
+    assert.equal(status.requester.email, request.requester.email);
+    assert.deepEqual(status.target, request.target);
+    assert.equal(status.reason, request.reason);
+    assert.ok(Date.parse(status.expiresAt) > Date.now());
+    assert.deepEqual(
+      status.history.map((entry: { type: string }) => entry.type),
+      ['requested', 'granted'],
+    );
+    await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await handle.result();
+  });
+
+  it('search attributes follow the grant: ProdAccessState is active while granted, revoked after', async () => {
+    const { request, handle } = await activeGrant();
+    const query = `WorkflowId="prod-access-${request.requestId}" AND ProdAccessState="active"`;
+    const listed = await eventually(
+      () => temporal('workflow', 'list', '--query', query, '-o', 'json'),
+      (output) => output.includes(request.requestId),
+    );
+    assert.ok(listed.includes(request.requestId));
+    const description = await handle.describe();
+    const attributes = description.typedSearchAttributes;
+    assert.equal(attributes.get(searchAttributes.requester), request.requester.email);
+    assert.equal(attributes.get(searchAttributes.target), targetKey(request.target));
+    assert.ok(attributes.get(searchAttributes.expiresAt) instanceof Date);
+    await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await handle.result();
+    await eventually(
+      () =>
+        temporal(
+          'workflow',
+          'list',
+          '--query',
+          `WorkflowId="prod-access-${request.requestId}" AND ProdAccessState="revoked"`,
+          '-o',
+          'json',
+        ),
+      (output) => output.includes(request.requestId),
+    );
+  });
+
+  it('a worker stopped during the wait and started again still revokes on time', async () => {
+    const { devServer } = stand();
+    const restartable = await startWorker(devServer.env);
+    const { request, userId } = await newRequest({ duration: '8s' });
+    const handle = await startAccessRequest(devServer.env.client, restartable.taskQueue, request);
+    const active = await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+    await restartable.stop();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    assert.equal(await isAssignedInMoto(userId), true, 'still granted while no worker runs');
+    const replacement = await startWorker(devServer.env, restartable.taskQueue);
+    try {
+      const final = await handle.result();
+      assert.equal(final.state, 'revoked');
+      assert.equal(final.revokeReason, 'expired');
+      const lateness = Date.parse(final.revokedAt as string) - Date.parse(active.expiresAt as string);
+      assert.ok(lateness >= 0, 'never revoked before the expiry');
+      assert.ok(lateness < 5_000, `revoked ${lateness} ms after the expiry`);
+      assert.equal(await isAssignedInMoto(userId), false);
+    } finally {
+      await replacement.stop();
+    }
+  });
+});
