@@ -54,7 +54,7 @@ const schema = z.object({
   PERMISSION_SET_ARN: z
     .string({ error: 'is required (example: arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef)' })
     .regex(
-      /^arn:aws[a-z-]*:sso:::permissionSet\/\S+$/,
+      /^arn:aws[a-z-]*:sso:::\S+\/ps-[\w-]+$/,
       'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
     ),
   GRANT_TTL: duration('4h').default(parseDuration('4h')),

@@ -1,0 +1,72 @@
+/** The worker as operators run it: `node dist/src/worker.js`, configured by the environment. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { startAccessRequest } from '../src/requests';
+import { statusQuery } from '../src/workflows/definitions';
+import { eventually, isAssignedInMoto, newRequest } from './support/keycard';
+import { PROJECT_ROOT, tempDir } from './support/processes';
+import { AWS_REGION, stand } from './support/stand';
+
+const WORKER = path.join(PROJECT_ROOT, 'dist/src/worker.js');
+
+function startWorkerProcess(env: Record<string, string>) {
+  // A directory without a .env file, so only the variables given here count.
+  const child = spawn(process.execPath, [WORKER], { cwd: tempDir('worker'), env: { PATH: process.env.PATH, ...env } });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('the worker process', function () {
+  it('refuses to start without configuration and names each missing variable', async () => {
+    const worker = startWorkerProcess({});
+    assert.equal(await worker.exited, 1);
+    for (const name of ['MONGODB_URL', 'AWS_REGION', 'IDENTITY_CENTER_INSTANCE_ARN', 'TARGET_ACCOUNT_ID']) {
+      assert.match(worker.output(), new RegExp(`- ${name} `));
+    }
+    assert.match(worker.output(), /\.env\.example/);
+  });
+
+  it('runs grants from its task queue and stops cleanly on SIGTERM', async () => {
+    const { devServer, mongoUrl, aws, seed } = stand();
+    const taskQueue = `keycard-process-${randomUUID()}`;
+    const worker = startWorkerProcess({
+      TEMPORAL_ADDRESS: devServer.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MONGODB_URL: mongoUrl,
+      AWS_REGION,
+      AWS_ENDPOINT_URL: aws.endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      IDENTITY_CENTER_INSTANCE_ARN: seed.instanceArn,
+      IDENTITY_STORE_ID: seed.identityStoreId,
+      TARGET_ACCOUNT_ID: seed.accountId,
+      PERMISSION_SET_ARN: seed.permissionSetArn,
+    });
+    try {
+      await eventually(
+        async () => worker.output(),
+        (output) => output.includes('worker running') || worker.child.exitCode !== null,
+        { timeoutMs: 60_000 },
+      );
+      assert.match(worker.output(), /worker running/);
+      const { request, userId } = await newRequest({ duration: '1h' });
+      const handle = await startAccessRequest(devServer.env.client, taskQueue, request);
+      await eventually(
+        () => handle.query(statusQuery),
+        (status) => status.state === 'active',
+      );
+      assert.equal(await isAssignedInMoto(userId), true);
+      await handle.signal('revoke', { by: 'test', reason: 'done' });
+      assert.equal((await handle.result()).state, 'revoked');
+    } finally {
+      worker.child.kill('SIGTERM');
+    }
+    assert.equal(await worker.exited, 0);
+    assert.match(worker.output(), /worker stopped/);
+  });
+});
