@@ -3,7 +3,7 @@
  * own process group, and is killed when the run ends: normally, on failure, or on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,8 +28,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const tempDirs: string[] = [];
+
+/** A temporary directory that is removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `keycard-${prefix}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `keycard-${prefix}-`));
+  tempDirs.push(dir);
+  installExitHooks();
+  return dir;
 }
 
 export interface ServerProcess {
@@ -51,6 +57,7 @@ export function killAllNow(): void {
     }
   }
   running.clear();
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 let exitHooksInstalled = false;
