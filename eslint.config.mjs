@@ -15,7 +15,17 @@ export default tseslint.config(
     files: ['src/workflows/**/*.ts'],
     rules: {
       // Workflow code must be deterministic: time and randomness come from the workflow sandbox only.
-      'no-restricted-imports': ['error', { patterns: ['../activities/*', 'node:*', 'mongodb', '@aws-sdk/*'] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../activities', '../activities/*', 'mongodb', '@aws-sdk/*', '@slack/*', 'node:*'],
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
     },
   },
 );

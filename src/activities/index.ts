@@ -4,14 +4,23 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import type { Target } from '../domain/grant';
-import type { AssignmentResult, IdentityCenter } from './identityCenter';
+import type { GrantEventType, GrantStatus, Target } from '../domain/grant';
+import { PrincipalNotFoundError, type AssignmentResult, type IdentityCenter } from './identityCenter';
 import type { GrantEventInput, GrantRecords } from './records';
+import { SlackPermanentError, type MessageRef, type SlackNotifier } from './slack';
 
 export interface ActivityDependencies {
   identityCenter: IdentityCenter;
   records: GrantRecords;
   logger: Logger;
+  /** Absent when the worker has no SLACK_BOT_TOKEN: Slack requests then fail loudly instead of waiting forever. */
+  slack?: SlackNotifier;
+}
+
+export interface RequesterLookup {
+  principalId?: string;
+  /** Why there is no principal, in words the requester can act on. */
+  problem?: string;
 }
 
 export interface AssignmentInput {
@@ -23,9 +32,16 @@ export interface Alert {
   requestId: string;
   workflowId: string;
   message: string;
+  /** Also posted here (the approvers' channel) when Slack is configured. */
+  channel?: string;
 }
 
-export function createActivities({ identityCenter, records, logger }: ActivityDependencies) {
+export function createActivities({ identityCenter, records, logger, slack }: ActivityDependencies) {
+  function slackOrFail(): SlackNotifier {
+    if (!slack) throw new SlackPermanentError('Slack is not configured on this worker: set SLACK_BOT_TOKEN');
+    return slack;
+  }
+
   /** Heartbeats the AWS request id so a retried attempt polls the same request instead of asking again. */
   function progress() {
     const context = Context.current();
@@ -42,6 +58,16 @@ export function createActivities({ identityCenter, records, logger }: ActivityDe
       return identityCenter.principalForEmail(email);
     },
 
+    /** For the Slack front door: is there an Identity Center user for this email? Never throws for "no". */
+    async lookupRequester(email: string): Promise<RequesterLookup> {
+      try {
+        return { principalId: await identityCenter.principalForEmail(email) };
+      } catch (error) {
+        if (error instanceof PrincipalNotFoundError) return { problem: error.message };
+        throw error;
+      }
+    },
+
     async assign({ target, principalId }: AssignmentInput): Promise<AssignmentResult> {
       return identityCenter.assign(target, principalId, progress());
     },
@@ -54,9 +80,30 @@ export function createActivities({ identityCenter, records, logger }: ActivityDe
       await records.recordEvent(event);
     },
 
-    /** An operator must look now. A log line at error level today; the Slack front door adds a channel post. */
+    /** An operator must look now: an error log line, and a post in the approvers' channel when there is one. */
     async raiseAlert(alert: Alert): Promise<void> {
       logger.error({ alert: true, requestId: alert.requestId, workflowId: alert.workflowId }, alert.message);
+      if (alert.channel && slack) await slack.postAlert(alert.channel, alert.message);
+    },
+
+    async expandApprovers(approvers: string[]): Promise<string[]> {
+      return slackOrFail().expandApprovers(approvers);
+    },
+
+    async postApprovalMessage(input: {
+      channel: string;
+      status: GrantStatus;
+      workflowId: string;
+    }): Promise<MessageRef> {
+      return slackOrFail().postApprovalMessage(input.channel, input.status, input.workflowId);
+    },
+
+    async updateApprovalMessage(input: { ref: MessageRef; status: GrantStatus; workflowId: string }): Promise<void> {
+      await slackOrFail().updateApprovalMessage(input.ref, input.status, input.workflowId);
+    },
+
+    async notifyRequester(input: { status: GrantStatus; event: GrantEventType; workflowId: string }): Promise<void> {
+      await slackOrFail().notifyRequester(input.status, input.event, input.workflowId);
     },
   };
 }

@@ -15,6 +15,15 @@ export interface Requester {
   email: string;
 }
 
+/** How a request that came through Slack is decided: who may approve, where they are asked, how long they have. */
+export interface SlackRouting {
+  approverChannel: string;
+  /** Slack user IDs (U…/W…) and user-group IDs (S…); groups are expanded to their members when the request starts. */
+  approvers: string[];
+  /** A pending request nobody decides within this time expires, e.g. '1h'. */
+  requestTimeout: string;
+}
+
 /** What the prodAccess workflow is started with. */
 export interface AccessRequest {
   requestId: string;
@@ -23,8 +32,12 @@ export interface AccessRequest {
   target: Target;
   /** How long access lasts once granted, e.g. '4h'. Defaults to DEFAULT_GRANT_DURATION. */
   duration?: string;
-  /** Who approved the request before the workflow started (the decision step comes with the Slack front door). */
+  /** Who approved the request before the workflow started (operator- or API-started grants). */
   approvedBy?: string;
+  /** Requests from Slack are decided in Slack: the workflow asks the approvers and waits for `approve` or `deny`. */
+  slack?: SlackRouting;
+  /** The Identity Center user id, when the caller already resolved it. */
+  principalId?: string;
   /** ISO time the person asked. */
   requestedAt: string;
 }
@@ -35,13 +48,25 @@ export interface Revocation {
   reason: string;
 }
 
+/** The payload of the `approve` and `deny` updates: the Slack user id who decided, and (for deny) why. */
+export interface Decision {
+  by: string;
+  reason?: string;
+}
+
+export interface DecisionResult {
+  state: GrantState;
+  by: string;
+}
+
 /**
  * pending: asked for, not yet active; active: Identity Center confirmed the assignment; revoked: access removed
  * (at expiry, early, or by the reconciler); expired: a pending request nobody answered; denied; failed: never granted.
  */
 export type GrantState = 'pending' | 'active' | 'revoked' | 'expired' | 'denied' | 'failed';
 
-export type GrantEventType = 'requested' | 'granted' | 'grant_failed' | 'revoke_failing' | 'revoked';
+export type GrantEventType =
+  'requested' | 'approved' | 'denied' | 'expired' | 'granted' | 'grant_failed' | 'revoke_failing' | 'revoked';
 
 export interface GrantHistoryEntry {
   at: string;
@@ -59,6 +84,10 @@ export interface GrantStatus {
   reason: string;
   duration: string;
   approvedBy?: string;
+  deniedBy?: string;
+  denyReason?: string;
+  /** Who may decide (user groups expanded), for Slack requests. */
+  approvers?: string[];
   principalId?: string;
   grantedAt?: string;
   expiresAt?: string;

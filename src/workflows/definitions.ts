@@ -3,14 +3,20 @@
  * the tests and the README's CLI commands; keep them stable.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { GrantStatus, Revocation } from '../domain/grant';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Decision, DecisionResult, GrantStatus, Revocation } from '../domain/grant';
 
 /** End access now: `temporal workflow signal -w prod-access-<id> --name revoke --input '{"by":"…","reason":"…"}'`. */
 export const revokeSignal = defineSignal<[Revocation]>('revoke');
 
 /** What the grant is doing now: `temporal workflow query -w prod-access-<id> --name status`. */
 export const statusQuery = defineQuery<GrantStatus>('status');
+
+/** Approve a pending request. Validated in the workflow: an approver, not the requester, only while pending. */
+export const approveUpdate = defineUpdate<DecisionResult, [Decision]>('approve');
+
+/** Deny a pending request, with a reason. Same validation as approve. */
+export const denyUpdate = defineUpdate<DecisionResult, [Decision]>('deny');
 
 export const searchAttributes = {
   state: defineSearchAttributeKey('ProdAccessState', SearchAttributeType.KEYWORD),

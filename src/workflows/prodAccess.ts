@@ -1,7 +1,9 @@
 /**
- * One production-access grant, from the approved request to the confirmed revocation. The story:
- * resolve the requester → assign → record → wait until the expiry, a `revoke` signal or a cancellation → unassign →
- * record. Whatever ends the wait, the revoke runs, and it retries until Identity Center confirms it.
+ * One production-access grant, from the request to the confirmed revocation. The story:
+ * (Slack requests) ask the approvers and wait for `approve`, `deny` or the request timeout → resolve the requester →
+ * assign → record → wait until the expiry, a `revoke` signal or a cancellation → unassign → record.
+ * Whatever ends the wait, the revoke runs, and it retries until Identity Center confirms it.
+ * Slack messages go out beside the story, never in its way: a Slack outage delays a message, never a grant or revoke.
  */
 import {
   ActivityFailure,
@@ -10,6 +12,7 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  log,
   setCurrentDetails,
   setHandler,
   sleep,
@@ -17,18 +20,21 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { MessageRef } from '../activities/slack';
 import { formatDuration, parseDuration } from '../domain/duration';
 import {
   DEFAULT_GRANT_DURATION,
   KEYCARD_ACTOR,
   targetKey,
   type AccessRequest,
+  type Decision,
+  type DecisionResult,
   type GrantEventType,
   type GrantStatus,
   type Revocation,
 } from '../domain/grant';
 import { formatUtc } from '../domain/time';
-import { revokeSignal, searchAttributes, statusQuery } from './definitions';
+import { approveUpdate, denyUpdate, revokeSignal, searchAttributes, statusQuery } from './definitions';
 
 /** Failures that mean "retrying will not help": a person has to change something first. */
 const PERMANENT_FAILURES = ['AccessDeniedError', 'ValidationError', 'PrincipalNotFoundError', 'AssignmentFailedError'];
@@ -66,6 +72,16 @@ const { unassign } = proxyActivities<Activities>({
   },
 });
 
+/** Slack calls retry on their own for half an hour; nothing waits on them but the workflow's own completion. */
+const slack = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '30m',
+  retry: { initialInterval: '2s', maximumInterval: '1m', nonRetryableErrorTypes: ['SlackPermanentError'] },
+});
+
+/** Events the requester hears about in a direct message. */
+const REQUESTER_EVENTS: GrantEventType[] = ['approved', 'denied', 'expired', 'granted', 'grant_failed', 'revoked'];
+
 /** Records and alerts retry until they land: the audit trail loses nothing while MongoDB is away. */
 const { recordEvent, raiseAlert } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
@@ -87,7 +103,45 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     history: [],
   };
 
+  let decision: (Decision & { outcome: 'approved' | 'denied' }) | undefined;
+  let approvers: Set<string> | undefined;
+  const notices: Promise<unknown>[] = [];
+  let approvalMessageRef: Promise<MessageRef | undefined> = Promise.resolve(undefined);
+  let approvalMessageUpdates: Promise<void> = Promise.resolve();
+
   setHandler(statusQuery, () => status);
+  if (request.slack) {
+    const decide =
+      (outcome: 'approved' | 'denied') =>
+      (input: Decision): DecisionResult => {
+        decision = { by: input.by, reason: input.reason?.trim(), outcome };
+        return { state: outcome === 'approved' ? 'active' : 'denied', by: input.by };
+      };
+    setHandler(approveUpdate, decide('approved'), { validator: (input) => validateDecision(input, 'approve') });
+    setHandler(denyUpdate, decide('denied'), { validator: (input) => validateDecision(input, 'deny') });
+  }
+
+  /** Server-side authorization of every click: runs before an update is accepted into history. */
+  function validateDecision(input: Decision, action: 'approve' | 'deny'): void {
+    const refuse = (type: string, message: string) => {
+      throw ApplicationFailure.create({ type, message, nonRetryable: true });
+    };
+    if (typeof input?.by !== 'string' || input.by === '') refuse('InvalidDecisionError', 'A decision needs "by".');
+    if (decision || status.state !== 'pending') {
+      refuse('AlreadyDecidedError', `This request is no longer pending: ${decidedAs()}.`);
+    }
+    if (!approvers) refuse('NotReadyError', 'Keycard is still preparing this request; try again in a few seconds.');
+    if (input.by === request.requester.slackUserId) refuse('SelfApprovalError', 'You cannot decide your own request.');
+    if (!approvers?.has(input.by)) {
+      refuse('NotAnApproverError', `Only Keycard approvers can ${action} production access requests.`);
+    }
+    if (action === 'deny' && !nonEmpty(input.reason)) refuse('ReasonRequiredError', 'Say why you deny the request.');
+  }
+
+  function decidedAs(): string {
+    if (decision) return `${decision.outcome} by ${decision.by}`;
+    return status.state;
+  }
   setHandler(revokeSignal, (input) => {
     // Ending access is always safe, so a malformed signal still revokes; the audit shows what was missing.
     revocation ??= {
@@ -107,6 +161,7 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     const at = new Date().toISOString();
     status = { ...status, ...change, history: [...status.history, { at, type, actor, reason }] };
     publish(status);
+    announce(type, status);
     await recordEvent({
       eventId: `${request.requestId}:${status.history.length}:${type}`,
       type,
@@ -119,18 +174,94 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     });
   }
 
+  /** Slack side effects of a transition, in the background: the approval message and the requester's DM. */
+  function announce(type: GrantEventType, snapshot: GrantStatus): void {
+    if (!request.slack) return;
+    const workflowId = workflowInfo().workflowId;
+    if (type !== 'requested') {
+      // One update at a time, in order: the message always ends showing the latest state.
+      approvalMessageUpdates = approvalMessageUpdates.then(async () => {
+        const ref = await approvalMessageRef;
+        if (ref) await slack.updateApprovalMessage({ ref, status: snapshot, workflowId }).catch(logNoticeFailure);
+      });
+    }
+    if (REQUESTER_EVENTS.includes(type)) {
+      notices.push(slack.notifyRequester({ status: snapshot, event: type, workflowId }).catch(logNoticeFailure));
+    }
+  }
+
+  /** Lets the last Slack messages go out before the workflow ends. */
+  async function finish(): Promise<GrantStatus> {
+    await CancellationScope.nonCancellable(async () => {
+      await Promise.all(notices);
+      await approvalMessageUpdates;
+    });
+    return status;
+  }
+
   await transition('requested', {}, request.requester.email, request.reason, {
     duration: status.duration,
     approvedBy: request.approvedBy,
   });
 
+  if (request.slack) {
+    const routing = request.slack;
+    try {
+      approvers = new Set(await slack.expandApprovers(routing.approvers));
+      status = { ...status, approvers: [...approvers] };
+    } catch (error) {
+      const failureReason = `could not read the approvers from Slack: ${describeFailure(error)}`;
+      await transition('grant_failed', { state: 'failed', failureReason }, KEYCARD_ACTOR, failureReason);
+      return finish();
+    }
+    const workflowId = workflowInfo().workflowId;
+    approvalMessageRef = slack
+      .postApprovalMessage({ channel: routing.approverChannel, status, workflowId })
+      .catch((error) => {
+        logNoticeFailure(error);
+        return undefined;
+      });
+    notices.push(approvalMessageRef);
+
+    let decided: boolean;
+    try {
+      decided = await condition(() => decision !== undefined, parseDuration(routing.requestTimeout));
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      await CancellationScope.nonCancellable(async () => {
+        await transition(
+          'denied',
+          { state: 'denied', deniedBy: 'temporal', denyReason: 'workflow cancelled' },
+          'temporal',
+          'workflow cancelled',
+        );
+        await finish();
+      });
+      throw error;
+    }
+    if (!decided || !decision) {
+      await transition('expired', { state: 'expired' }, KEYCARD_ACTOR, `no decision within ${routing.requestTimeout}`);
+      return finish();
+    }
+    if (decision.outcome === 'denied') {
+      await transition(
+        'denied',
+        { state: 'denied', deniedBy: decision.by, denyReason: decision.reason },
+        decision.by,
+        decision.reason,
+      );
+      return finish();
+    }
+    await transition('approved', { approvedBy: decision.by }, decision.by);
+  }
+
   let principalId: string;
   try {
-    principalId = await principalForEmail(request.requester.email);
+    principalId = request.principalId ?? (await principalForEmail(request.requester.email));
   } catch (error) {
     const failureReason = describeFailure(error);
     await transition('grant_failed', { state: 'failed', failureReason }, KEYCARD_ACTOR, failureReason);
-    return status;
+    return finish();
   }
   status = { ...status, principalId };
 
@@ -151,21 +282,22 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
       // Not confirmed: whatever Identity Center half-did is removed before the failure is reported.
       const failureReason = describeFailure(error);
       await revoke({ by: KEYCARD_ACTOR, reason: `grant failed: ${failureReason}` }, principalId, 'failed');
-      return status;
+      return finish();
     }
 
     const expiresAt = Date.parse(status.expiresAt as string);
     await condition(() => revocation !== undefined, Math.max(1, expiresAt - Date.now()));
   } catch (error) {
     if (!isCancellation(error)) throw error;
-    await CancellationScope.nonCancellable(() =>
-      revoke({ by: 'temporal', reason: 'workflow cancelled' }, principalId, 'revoked'),
-    );
+    await CancellationScope.nonCancellable(async () => {
+      await revoke({ by: 'temporal', reason: 'workflow cancelled' }, principalId, 'revoked');
+      await finish();
+    });
     throw error;
   }
 
   await revoke(revocation ?? { by: KEYCARD_ACTOR, reason: 'expired' }, principalId, 'revoked');
-  return status;
+  return finish();
 
   async function revoke(by: Revocation, principal: string, endState: 'revoked' | 'failed'): Promise<void> {
     setCurrentDetails(`Revoking: ${by.reason} (by ${by.by})`);
@@ -195,7 +327,12 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
         const message =
           `Revoke of ${workflowInfo().workflowId} is failing (round ${round}): ${problem.replace(/\.?$/, '.')}` +
           ` Access is still granted; Keycard keeps retrying every ${REVOKE_ROUND_PAUSE}. Check Identity Center now.`;
-        await raiseAlert({ requestId: request.requestId, workflowId: workflowInfo().workflowId, message });
+        await raiseAlert({
+          requestId: request.requestId,
+          workflowId: workflowInfo().workflowId,
+          message,
+          channel: request.slack?.approverChannel,
+        });
         await transition('revoke_failing', {}, KEYCARD_ACTOR, problem, { round });
         await sleep(REVOKE_ROUND_PAUSE);
       }
@@ -218,7 +355,11 @@ function publish(status: GrantStatus): void {
 function currentDetails(status: GrantStatus): string {
   switch (status.state) {
     case 'pending':
-      return 'Granting access';
+      return status.approvedBy || !status.approvers ? 'Granting access' : 'Waiting for an approver';
+    case 'denied':
+      return `Denied by ${status.deniedBy}: ${status.denyReason}`;
+    case 'expired':
+      return 'Expired unanswered';
     case 'active':
       return `Active until ${formatUtc(status.expiresAt as string, new Date(status.expiresAt as string))}`;
     case 'revoked':
@@ -235,6 +376,10 @@ function describeFailure(error: unknown): string {
   while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
   if (cause instanceof ApplicationFailure) return cause.type ? `${cause.type}: ${cause.message}` : cause.message;
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+function logNoticeFailure(error: unknown): void {
+  log.warn('a Slack message could not be delivered', { error: describeFailure(error) });
 }
 
 function nonEmpty(value: unknown): string | undefined {

@@ -1,0 +1,140 @@
+/**
+ * Block Kit messages as pure functions of a grant's status. The workflow decides what happened; these say it.
+ */
+import type { Button, KnownBlock } from '@slack/web-api';
+import { formatUtc } from '../domain/time';
+import { type GrantEventType, type GrantStatus } from '../domain/grant';
+import { escapeText, mention } from './text';
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export const ACTIONS = {
+  approve: 'keycard_approve',
+  deny: 'keycard_deny',
+  revoke: 'keycard_revoke',
+} as const;
+
+export const DENY_MODAL = { callbackId: 'keycard_deny_reason', block: 'reason', action: 'reason_input' } as const;
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+}
+
+function button(actionId: string, text: string, workflowId: string, style?: 'primary' | 'danger'): Button {
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text },
+    value: workflowId,
+    ...(style ? { style } : {}),
+  };
+}
+
+function targetLine(status: GrantStatus): string {
+  const permissionSet = status.target.permissionSetArn.split('/').pop() ?? status.target.permissionSetArn;
+  return `${escapeText(permissionSet)} @ ${escapeText(status.target.accountId)}`;
+}
+
+/** One line saying where the request stands, as the approval message shows it after a decision. */
+export function outcomeLine(status: GrantStatus): string | undefined {
+  switch (status.state) {
+    case 'pending':
+      return status.approvedBy ? `Approved by ${mention(status.approvedBy)} — granting access…` : undefined;
+    case 'active':
+      return `Approved by ${mention(status.approvedBy ?? 'keycard')} — access until ${formatUtc(status.expiresAt as string)}`;
+    case 'denied':
+      return `Denied by ${mention(status.deniedBy ?? 'unknown')}: ${escapeText(status.denyReason ?? '')}`;
+    case 'expired':
+      return 'Expired unanswered';
+    case 'revoked':
+      return status.revokedBy === 'keycard' && status.revokeReason === 'expired'
+        ? `Access ended at ${formatUtc(status.revokedAt as string)}`
+        : `Revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt as string)}: ${escapeText(status.revokeReason ?? '')}`;
+    case 'failed':
+      return `Not granted: ${escapeText(status.failureReason ?? 'unknown failure')}`;
+  }
+}
+
+/** The message in the approvers' channel: the request, then its outcome, updated in place as things happen. */
+export function approvalMessage(status: GrantStatus, workflowId: string): SlackMessage {
+  const summary =
+    `*${mention(status.requester.slackUserId)} requests production access*\n` +
+    `*Reason:* ${escapeText(status.reason)}\n` +
+    `*Target:* ${targetLine(status)}\n` +
+    `*Duration:* ${escapeText(status.duration)}`;
+  const outcome = outcomeLine(status);
+  const blocks: KnownBlock[] = [section(summary)];
+  if (status.state === 'pending' && !status.approvedBy) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'decision',
+      elements: [
+        button(ACTIONS.approve, 'Approve', workflowId, 'primary'),
+        button(ACTIONS.deny, 'Deny', workflowId, 'danger'),
+      ],
+    });
+  } else if (outcome) {
+    blocks.push(section(outcome));
+    if (status.state === 'active') {
+      blocks.push({
+        type: 'actions',
+        block_id: 'grant',
+        elements: [button(ACTIONS.revoke, 'Revoke now', workflowId, 'danger')],
+      });
+    }
+  }
+  const text = outcome
+    ? `Production access for ${mention(status.requester.slackUserId)}: ${outcome}`
+    : `${mention(status.requester.slackUserId)} requests production access: ${escapeText(status.reason)}`;
+  return { text, blocks };
+}
+
+/** The direct message the requester gets after `event`, or nothing when that event is not theirs to hear about. */
+export function requesterNotice(
+  status: GrantStatus,
+  event: GrantEventType,
+  workflowId: string,
+): SlackMessage | undefined {
+  const what = `production access (${targetLine(status)})`;
+  switch (event) {
+    case 'approved':
+      return plain(`${mention(status.approvedBy ?? 'unknown')} approved your request for ${what}. Granting it now…`);
+    case 'denied':
+      return plain(
+        `${mention(status.deniedBy ?? 'unknown')} denied your request for ${what}: ${escapeText(status.denyReason ?? '')}`,
+      );
+    case 'expired':
+      return plain(`Your request for ${what} expired: no approver answered in time. Ask again if you still need it.`);
+    case 'granted': {
+      const text = `You have ${what} until ${formatUtc(status.expiresAt as string)}.`;
+      return {
+        text,
+        blocks: [
+          section(text),
+          {
+            type: 'actions',
+            block_id: 'grant',
+            elements: [button(ACTIONS.revoke, 'Revoke now', workflowId, 'danger')],
+          },
+        ],
+      };
+    }
+    case 'revoked':
+      return plain(
+        status.revokedBy === 'keycard' && status.revokeReason === 'expired'
+          ? `Your ${what} ended at ${formatUtc(status.revokedAt as string)}.`
+          : `Your ${what} was revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt as string)}: ${escapeText(status.revokeReason ?? '')}`,
+      );
+    case 'grant_failed':
+      return plain(`Your ${what} could not be granted: ${escapeText(status.failureReason ?? 'unknown failure')}`);
+    default:
+      return undefined;
+  }
+}
+
+function plain(text: string): SlackMessage {
+  return { text, blocks: [section(text)] };
+}

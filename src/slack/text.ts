@@ -1,0 +1,32 @@
+/**
+ * Text that reaches Slack. Whatever a requester types is escaped once, here, before it enters mrkdwn: it can never
+ * ping a channel, mention anyone, link a channel, or hide a link.
+ */
+
+const SLACK_ID = /^[UWBS][A-Z0-9]{2,}$/;
+
+/** Escapes user text for mrkdwn: control sequences (<!channel>, <@U…>, <#C…>, <url|label>) and bare @here/@channel. */
+export function escapeText(text: string): string {
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // A zero-width joiner after @ keeps @here/@channel/@everyone readable but never a broadcast.
+      .replace(/@(here|channel|everyone)\b/gi, '@\u2060$1')
+  );
+}
+
+/** A user mention, only for something that really is a Slack user id; anything else is shown escaped. */
+export function mention(userId: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : escapeText(userId);
+}
+
+/** A channel link, only for a real channel id. */
+export function channelLink(channelId: string): string {
+  return /^[CG][A-Z0-9]{2,}$/.test(channelId) ? `<#${channelId}>` : escapeText(channelId);
+}
+
+export function isSlackId(value: string): boolean {
+  return SLACK_ID.test(value);
+}
