@@ -57,6 +57,31 @@ const schema = z.object({
       /^arn:aws[a-z-]*:sso:::\S+\/ps-[\w-]+$/,
       'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
     ),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token (xoxb-…)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8, 'is too short to be a signing secret').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token (xapp-…) for Socket Mode')
+    .optional(),
+  SLACK_API_URL: z.url('must be a URL (example: https://slack-gov.com/api/)').optional(),
+  APPROVER_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (example: C0123456789)')
+    .optional(),
+  APPROVERS: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .refine((ids) => ids.length > 0 && ids.every((id) => /^[UWS][A-Z0-9]{2,}$/.test(id)), {
+      message:
+        'must list Slack user ids (U…) and/or user-group ids (S…), comma-separated (example: U0123ABCD,S0456EFGH)',
+    })
+    .optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  REQUEST_TIMEOUT: duration('1h').default(parseDuration('1h')),
+  MAX_GRANT_DURATION: duration('8h').default(parseDuration('8h')),
   GRANT_TTL: duration('4h').default(parseDuration('4h')),
   IDENTITY_CENTER_POLL_INTERVAL: duration('1s').default(parseDuration('1s')),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -75,17 +100,35 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates `env`; throws ConfigError naming every bad or missing variable. Empty strings count as unset. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Validates `env`; throws ConfigError naming every bad or missing variable. Empty strings count as unset.
+ * `slack: true` (the Slack app) also requires what Slack needs.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false } = {}): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = schema.safeParse(present);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
   const config = result.data;
+  const problems: string[] = [];
   if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
-    throw new ConfigError(['TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client pair)']);
+    problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client pair)');
   }
+  if (config.GRANT_TTL > config.MAX_GRANT_DURATION) {
+    problems.push('GRANT_TTL must not be longer than MAX_GRANT_DURATION');
+  }
+  if (slack) {
+    if (!config.SLACK_BOT_TOKEN)
+      problems.push('SLACK_BOT_TOKEN is required: the bot token (xoxb-…) of the Keycard app');
+    if (!config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
+      problems.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-…) is required');
+    }
+    if (!config.APPROVER_CHANNEL)
+      problems.push('APPROVER_CHANNEL is required: where requests are approved (example: C0123456789)');
+    if (!config.APPROVERS) problems.push('APPROVERS is required: who may approve (example: U0123ABCD,S0456EFGH)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 

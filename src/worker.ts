@@ -8,6 +8,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type Activities } from './activities';
 import { IdentityCenter } from './activities/identityCenter';
 import { GrantRecords } from './activities/records';
+import { createSlackClient, SlackNotifier } from './activities/slack';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './mongo';
@@ -77,7 +78,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ identityCenter, records, logger }),
+    activities: createActivities({ identityCenter, records, logger, slack: slackNotifier(config, logger) }),
   });
   logger.info(
     { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
@@ -90,6 +91,12 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     await mongo.client.close();
     logger.info('worker stopped');
   }
+}
+
+function slackNotifier(config: Config, logger: Logger): SlackNotifier | undefined {
+  if (config.SLACK_BOT_TOKEN) return new SlackNotifier(createSlackClient(config.SLACK_BOT_TOKEN, config.SLACK_API_URL));
+  logger.warn('SLACK_BOT_TOKEN is not set: this worker sends no Slack messages, and Slack requests fail');
+  return undefined;
 }
 
 async function main(): Promise<void> {

@@ -1,1 +1,2 @@
+export { lookupRequester } from './lookupRequester';
 export { prodAccess } from './prodAccess';

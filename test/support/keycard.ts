@@ -5,6 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
+import { createSlackClient, SlackNotifier } from '../../src/activities/slack';
 import { GrantRecords } from '../../src/activities/records';
 import type { AccessRequest } from '../../src/domain/grant';
 import { createLogger } from '../../src/logger';
@@ -23,6 +24,8 @@ export class CapturedLog extends Writable {
     return this.lines.filter((line) => line.level === 'error');
   }
 }
+
+export const TEST_SLACK_BOT_TOKEN = 'xoxb-test-bot-token-not-a-secret';
 
 let mongo: MongoConnection | undefined;
 export async function records(): Promise<GrantRecords> {
@@ -45,11 +48,15 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
+export interface WorkerOptions {
+  taskQueue?: string;
+  /** The Web API base of a fake Slack; without it the worker has no Slack. */
+  slackApiUrl?: string;
+}
+
 /** Starts a Keycard worker on its own task queue against `env`, with activities pointed at the stand. */
-export async function startWorker(
-  env: TestWorkflowEnvironment,
-  taskQueue = `keycard-test-${randomUUID()}`,
-): Promise<TestWorker> {
+export async function startWorker(env: TestWorkflowEnvironment, options: WorkerOptions = {}): Promise<TestWorker> {
+  const { taskQueue = `keycard-test-${randomUUID()}`, slackApiUrl } = options;
   const { aws, seed, workflowBundle } = stand();
   const log = new CapturedLog();
   const logger = createLogger('info', log);
@@ -65,7 +72,12 @@ export async function startWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle,
-    activities: createActivities({ identityCenter, records: await records(), logger }),
+    activities: createActivities({
+      identityCenter,
+      records: await records(),
+      logger,
+      slack: slackApiUrl ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl)) : undefined,
+    }),
   });
   const running = worker.run();
   return {
@@ -100,6 +112,10 @@ export async function newRequest(
       ...overrides,
     },
   };
+}
+
+export async function createIdentityStoreUserFor(email: string): Promise<string> {
+  return createIdentityStoreUser(email);
 }
 
 /** What moto itself lists for this user, asked directly (not through the fault proxy). */

@@ -157,7 +157,7 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
     await restartable.stop();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     assert.equal(await isAssignedInMoto(userId), true, 'still granted while no worker runs');
-    const replacement = await startWorker(devServer.env, restartable.taskQueue);
+    const replacement = await startWorker(devServer.env, { taskQueue: restartable.taskQueue });
     try {
       const final = await handle.result();
       assert.equal(final.state, 'revoked');

@@ -1,0 +1,258 @@
+/**
+ * The Slack front door (Bolt). It receives people and changes state only by starting, updating, signalling and
+ * querying workflows: it never calls AWS or writes MongoDB. Every listener acks first and does one thing.
+ */
+import { App, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger } from '@slack/bolt';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { createHash } from 'node:crypto';
+import type { Config } from '../config';
+import { formatDuration } from '../domain/duration';
+import { GRANT_WORKFLOW_ID_PREFIX, type AccessRequest } from '../domain/grant';
+import { parseRequestText } from '../domain/requestText';
+import type { Logger } from '../logger';
+import { startAccessRequest } from '../requests';
+import { approveUpdate, denyUpdate, revokeSignal, statusQuery } from '../workflows/definitions';
+import type { lookupRequester } from '../workflows';
+import { ACTIONS, DENY_MODAL } from './messages';
+import { channelLink } from './text';
+
+export type SlackAppConfig = Pick<
+  Config,
+  | 'SLACK_BOT_TOKEN'
+  | 'SLACK_SIGNING_SECRET'
+  | 'SLACK_APP_TOKEN'
+  | 'SLACK_API_URL'
+  | 'APPROVER_CHANNEL'
+  | 'APPROVERS'
+  | 'PORT'
+  | 'REQUEST_TIMEOUT'
+  | 'GRANT_TTL'
+  | 'MAX_GRANT_DURATION'
+  | 'TEMPORAL_TASK_QUEUE'
+  | 'TARGET_ACCOUNT_ID'
+  | 'PERMISSION_SET_ARN'
+>;
+
+export interface SlackAppOptions {
+  config: SlackAppConfig;
+  temporal: Client;
+  logger: Logger;
+  /** Socket Mode when SLACK_APP_TOKEN is set and this is not false; HTTP mode otherwise. */
+  socketMode?: boolean;
+}
+
+/** A retried delivery of the same slash command carries the same trigger id, so it maps to the same request. */
+export function requestIdFor(teamId: string, triggerId: string): string {
+  return createHash('sha256').update(`${teamId}:${triggerId}`).digest('hex').slice(0, 24);
+}
+
+export function createSlackApp({ config, temporal, logger, socketMode }: SlackAppOptions): App {
+  const useSocketMode = socketMode ?? Boolean(config.SLACK_APP_TOKEN);
+  const clientOptions = {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    retryConfig: { retries: 2 },
+  };
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    logger: boltLogger(logger),
+    clientOptions,
+    ...(useSocketMode
+      ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions } }
+      : { signingSecret: config.SLACK_SIGNING_SECRET, endpoints: '/slack/events', port: config.PORT }),
+  });
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const approverChannel = config.APPROVER_CHANNEL as string;
+
+  app.command('/prod-access', async ({ command, ack, respond, client }) => {
+    const parsed = parseRequestText(command.text, {
+      defaultDurationMs: config.GRANT_TTL,
+      maxDurationMs: config.MAX_GRANT_DURATION,
+    });
+    if (!parsed.ok) {
+      await ack({ response_type: 'ephemeral', text: parsed.message });
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: 'Checking your Identity Center account…' });
+
+    const requestId = requestIdFor(command.team_id, command.trigger_id);
+    const email = await requesterEmail(client, command.user_id);
+    if (!email.ok) {
+      await respond({ response_type: 'ephemeral', text: email.message });
+      return;
+    }
+    const lookup = await temporal.workflow.execute<typeof lookupRequester>('lookupRequester', {
+      taskQueue,
+      workflowId: `prod-access-lookup-${requestId}`,
+      args: [email.email],
+    });
+    if (!lookup.principalId) {
+      await respond({
+        response_type: 'ephemeral',
+        text: `Your Slack email ${email.email} matches no user in AWS IAM Identity Center, so Keycard cannot grant you access. Ask an Identity Center admin to add that email to your user. Nothing was requested.`,
+      });
+      return;
+    }
+    const request: AccessRequest = {
+      requestId,
+      requester: { slackUserId: command.user_id, email: email.email },
+      reason: parsed.reason,
+      target: { accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN },
+      duration: formatDuration(parsed.durationMs),
+      requestedAt: new Date().toISOString(),
+      principalId: lookup.principalId,
+      slack: {
+        approverChannel,
+        approvers: config.APPROVERS as string[],
+        requestTimeout: formatDuration(config.REQUEST_TIMEOUT),
+      },
+    };
+    try {
+      await startAccessRequest(temporal, taskQueue, request);
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return; // a retried delivery: already asked
+      throw error;
+    }
+    await respond({
+      response_type: 'ephemeral',
+      text: `Your request for ${formatDuration(parsed.durationMs)} of production access is waiting for an approver in ${channelLink(approverChannel)}. You will get a DM when it is decided.`,
+    });
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.approve, async ({ ack, body, action, respond }) => {
+    await ack();
+    const workflowId = grantWorkflowIdFrom(action.value);
+    const refusal = await decide(workflowId, () =>
+      temporal.workflow.getHandle(workflowId).executeUpdate(approveUpdate, { args: [{ by: body.user.id }] }),
+    );
+    if (refusal) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.deny, async ({ ack, body, action, client }) => {
+    await ack();
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: {
+        type: 'modal',
+        callback_id: DENY_MODAL.callbackId,
+        private_metadata: grantWorkflowIdFrom(action.value),
+        title: { type: 'plain_text', text: 'Deny access' },
+        submit: { type: 'plain_text', text: 'Deny' },
+        close: { type: 'plain_text', text: 'Cancel' },
+        blocks: [
+          {
+            type: 'input',
+            block_id: DENY_MODAL.block,
+            label: { type: 'plain_text', text: 'Why? The requester sees this.' },
+            element: { type: 'plain_text_input', action_id: DENY_MODAL.action, multiline: true, max_length: 500 },
+          },
+        ],
+      },
+    });
+  });
+
+  app.view(DENY_MODAL.callbackId, async ({ ack, body, view }) => {
+    const workflowId = grantWorkflowIdFrom(view.private_metadata);
+    const reason = view.state.values[DENY_MODAL.block]?.[DENY_MODAL.action]?.value ?? '';
+    const refusal = await decide(workflowId, () =>
+      temporal.workflow.getHandle(workflowId).executeUpdate(denyUpdate, { args: [{ by: body.user.id, reason }] }),
+    );
+    if (refusal) await ack({ response_action: 'errors', errors: { [DENY_MODAL.block]: refusal } });
+    else await ack();
+  });
+
+  app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, body, action, respond }) => {
+    await ack();
+    const workflowId = grantWorkflowIdFrom(action.value);
+    const refusal = await revokeFromSlack(workflowId, body.user.id);
+    if (refusal) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'a Slack listener failed');
+  });
+
+  /** Runs an approve/deny update; returns the refusal to show the clicker, or nothing when it was accepted. */
+  async function decide(workflowId: string, update: () => Promise<unknown>): Promise<string | undefined> {
+    if (!workflowId) return 'This button does not belong to a Keycard request.';
+    try {
+      await update();
+      return undefined;
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) return error.cause?.message ?? error.message;
+      if (error instanceof WorkflowNotFoundError) return 'This request no longer exists.';
+      logger.error({ err: error, workflowId }, 'could not deliver a decision');
+      return 'Keycard could not record your decision just now. Try again in a minute.';
+    }
+  }
+
+  /** The requester and the approvers may end access early; the workflow records who and why. */
+  async function revokeFromSlack(workflowId: string, userId: string): Promise<string | undefined> {
+    if (!workflowId) return 'This button does not belong to a Keycard grant.';
+    const handle = temporal.workflow.getHandle(workflowId);
+    try {
+      const status = await handle.query(statusQuery);
+      const allowed = status.requester.slackUserId === userId || (status.approvers ?? []).includes(userId);
+      if (!allowed) return 'Only the requester or an approver can revoke this access.';
+      if (status.state !== 'active') return `This access is not active (it is ${status.state}).`;
+      await handle.signal(revokeSignal, { by: userId, reason: 'revoked from Slack' });
+      return undefined;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'This grant no longer exists.';
+      logger.error({ err: error, workflowId }, 'could not revoke from Slack');
+      return 'Keycard could not revoke just now. Try again, or ask an operator to run the CLI revoke.';
+    }
+  }
+
+  return app;
+}
+
+/** Button values carry a workflow id and nothing else; anything else is ignored. */
+function grantWorkflowIdFrom(value: string | undefined): string {
+  return typeof value === 'string' &&
+    /^prod-access-[a-f0-9-]{8,64}$/.test(value) &&
+    value.startsWith(GRANT_WORKFLOW_ID_PREFIX)
+    ? value
+    : '';
+}
+
+type EmailResult = { ok: true; email: string } | { ok: false; message: string };
+
+async function requesterEmail(client: App['client'], userId: string): Promise<EmailResult> {
+  try {
+    const { user } = await client.users.info({ user: userId });
+    if (!user || user.deleted || user.is_bot) {
+      return { ok: false, message: 'Keycard grants access to active people only.' };
+    }
+    const email = user.profile?.email;
+    if (!email) {
+      return {
+        ok: false,
+        message: 'Keycard cannot read your email from Slack (the app needs users:read.email). Nothing was requested.',
+      };
+    }
+    return { ok: true, email };
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code === 'user_not_found')
+      return { ok: false, message: 'Slack does not know your user. Nothing was requested.' };
+    throw error;
+  }
+}
+
+/** Bolt logs through Keycard's logger. */
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const child = logger.child({ component: 'bolt' });
+  return {
+    debug: (...messages) => child.debug(messages.map(String).join(' ')),
+    info: (...messages) => child.info(messages.map(String).join(' ')),
+    warn: (...messages) => child.warn(messages.map(String).join(' ')),
+    error: (...messages) => child.error(messages.map(String).join(' ')),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * A small fake of Slack's Web API (no Slack emulator exists): it answers the methods Keycard calls the way Slack
+ * does, records every call, keeps the messages it was sent so tests can read what people would see, serves
+ * response_url endpoints, and can fail calls on purpose. Socket Mode is served too (apps.connections.open + a
+ * local WebSocket), see FakeSocketMode.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  params: Record<string, unknown>;
+  token?: string;
+}
+
+export interface FakeUser {
+  id: string;
+  email?: string;
+  deleted?: boolean;
+  is_bot?: boolean;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: Record<string, unknown>[];
+  updates: number;
+}
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly responses: { id: string; body: Record<string, unknown> }[] = [];
+  readonly messages = new Map<string, StoredMessage>();
+  readonly users = new Map<string, FakeUser>();
+  readonly userGroups = new Map<string, string[]>();
+  socketModeUrl?: string;
+  url = '';
+  private server?: Server;
+  private failures: { method: string; remaining: number; error: string }[] = [];
+  private clock = 1_700_000_000;
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      readBody(req)
+        .then((raw) => this.handle(req, raw))
+        .then(([status, body]) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        })
+        .catch((error: Error) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: error.message }));
+        });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The Web API base to give the Slack SDK (`slackApiUrl`). */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  addUser(user: FakeUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** The next `times` calls of `method` answer `{ ok: false, error }` ('http_500' answers HTTP 500). */
+  fail(method: string, times: number, error = 'internal_error'): void {
+    this.failures.push({ method, remaining: times, error });
+  }
+
+  callsOf(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Messages sent to a channel (or a DM with a user: 'D' + user id), in order. */
+  messagesIn(channel: string): StoredMessage[] {
+    return [...this.messages.values()].filter((message) => message.channel === channel);
+  }
+
+  private async handle(req: IncomingMessage, raw: string): Promise<[number, Record<string, unknown>]> {
+    const url = new URL(req.url ?? '/', this.url);
+    if (url.pathname.startsWith('/response/')) {
+      this.responses.push({ id: url.pathname.slice('/response/'.length), body: JSON.parse(raw || '{}') });
+      return [200, { ok: true }];
+    }
+    const method = url.pathname.replace(/^\/api\//, '');
+    const params = parseParams(req.headers['content-type'] ?? '', raw);
+    const token =
+      String(req.headers.authorization ?? '').replace(/^Bearer /, '') || (params.token as string | undefined);
+    this.calls.push({ method, params, token });
+    const failure = this.failures.find((candidate) => candidate.method === method && candidate.remaining > 0);
+    if (failure) {
+      failure.remaining -= 1;
+      return failure.error === 'http_500'
+        ? [500, { ok: false, error: 'internal_error' }]
+        : [200, { ok: false, error: failure.error }];
+    }
+    return [200, this.answer(method, params)];
+  }
+
+  private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://keycard-test.slack.com/',
+          team: 'Test',
+          user: 'keycard',
+          team_id: 'T0TEST',
+          user_id: 'UKEYCARD',
+          bot_id: 'BKEYCARD',
+        };
+      case 'chat.postMessage': {
+        const ts = `${this.clock++}.000100`;
+        const channel = String(params.channel);
+        const message = { channel, ts, text: String(params.text ?? ''), blocks: blocksOf(params), updates: 0 };
+        this.messages.set(`${channel}/${ts}`, message);
+        return { ok: true, channel, ts, message: { text: message.text, ts } };
+      }
+      case 'chat.update': {
+        const key = `${params.channel}/${params.ts}`;
+        const message = this.messages.get(key);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        message.text = String(params.text ?? message.text);
+        message.blocks = blocksOf(params);
+        message.updates += 1;
+        return { ok: true, channel: params.channel, ts: params.ts };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${this.clock++}.000200` };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(params.users).split(',')[0]}` } };
+      case 'users.info': {
+        const user = this.users.get(String(params.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            deleted: Boolean(user.deleted),
+            is_bot: Boolean(user.is_bot),
+            profile: { email: user.email },
+          },
+        };
+      }
+      case 'usergroups.users.list': {
+        const members = this.userGroups.get(String(params.usergroup));
+        return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+      }
+      case 'views.open':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${this.clock++}` } };
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'invalid_auth' };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function blocksOf(params: Record<string, unknown>): Record<string, unknown>[] {
+  const blocks = params.blocks;
+  if (typeof blocks === 'string') return JSON.parse(blocks);
+  return Array.isArray(blocks) ? blocks : [];
+}
+
+function parseParams(contentType: string, raw: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return raw ? JSON.parse(raw) : {};
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** All text in a message's blocks, flattened, for assertions on what people see. */
+export function visibleText(message: { text: string; blocks: Record<string, unknown>[] }): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (typeof record.text === 'string') texts.push(record.text);
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(message.blocks);
+  return texts.length ? texts.join('\n') : message.text;
+}
+
+/** The workflow id a message's button of `actionId` carries. */
+export function buttonValue(message: StoredMessage, actionId: string): string | undefined {
+  for (const block of message.blocks) {
+    for (const element of (block.elements as Record<string, unknown>[] | undefined) ?? []) {
+      if (element.action_id === actionId) return element.value as string;
+    }
+  }
+  return undefined;
+}

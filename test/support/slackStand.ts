@@ -1,0 +1,86 @@
+/** Keycard's Slack side on the stand: a fake Slack, a Slack-enabled worker, and the Bolt app over HTTP. */
+import type { App } from '@slack/bolt';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { randomUUID } from 'node:crypto';
+import { parseDuration } from '../../src/domain/duration';
+import { createLogger } from '../../src/logger';
+import { createSlackApp, type SlackAppConfig } from '../../src/slack/app';
+import { FakeSlack } from './fakeSlack';
+import { CapturedLog, createIdentityStoreUserFor, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
+import { freePort } from './processes';
+import { stand } from './stand';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const APPROVER_CHANNEL = 'C0APPROVERS';
+export const APPROVER = 'U0APPROVER';
+export const GROUP_APPROVER = 'U0GROUPAPPROVER';
+export const APPROVER_GROUP = 'S0APPROVERS';
+export const OUTSIDER = 'U0OUTSIDER';
+
+export interface SlackStand {
+  slack: FakeSlack;
+  worker: TestWorker;
+  app: App;
+  appLog: CapturedLog;
+  eventsUrl: string;
+  config: SlackAppConfig;
+  stop(): Promise<void>;
+}
+
+export async function startSlackStand(
+  env: TestWorkflowEnvironment,
+  overrides: Partial<SlackAppConfig> = {},
+): Promise<SlackStand> {
+  const slack = new FakeSlack();
+  await slack.start();
+  slack.addUser({ id: APPROVER, email: 'approver@example.com' });
+  slack.addUser({ id: GROUP_APPROVER, email: 'group-approver@example.com' });
+  slack.addUser({ id: OUTSIDER, email: 'outsider@example.com' });
+  slack.userGroups.set(APPROVER_GROUP, [GROUP_APPROVER]);
+  const worker = await startWorker(env, { slackApiUrl: slack.apiUrl });
+  const port = await freePort();
+  const { seed } = stand();
+  const config: SlackAppConfig = {
+    SLACK_BOT_TOKEN: TEST_SLACK_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_APP_TOKEN: undefined,
+    SLACK_API_URL: slack.apiUrl,
+    APPROVER_CHANNEL,
+    APPROVERS: [APPROVER, APPROVER_GROUP],
+    PORT: port,
+    REQUEST_TIMEOUT: parseDuration('1h'),
+    GRANT_TTL: parseDuration('4h'),
+    MAX_GRANT_DURATION: parseDuration('8h'),
+    TEMPORAL_TASK_QUEUE: worker.taskQueue,
+    TARGET_ACCOUNT_ID: seed.accountId,
+    PERMISSION_SET_ARN: seed.permissionSetArn,
+    ...overrides,
+  };
+  const appLog = new CapturedLog();
+  const app = createSlackApp({ config, temporal: env.client, logger: createLogger('info', appLog), socketMode: false });
+  await app.start();
+  return {
+    slack,
+    worker,
+    app,
+    appLog,
+    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+    config,
+    async stop() {
+      await app.stop();
+      await worker.stop();
+      await slack.stop();
+    },
+  };
+}
+
+/** A Slack user who is also an Identity Center user with the same email. */
+export async function newRequester(
+  slack: FakeSlack,
+): Promise<{ slackUserId: string; email: string; principalId: string }> {
+  const id = randomUUID().slice(0, 8).toUpperCase();
+  const slackUserId = `U0REQ${id}`;
+  const email = `req-${id.toLowerCase()}@example.com`;
+  slack.addUser({ id: slackUserId, email });
+  return { slackUserId, email, principalId: await createIdentityStoreUserFor(email) };
+}
