@@ -180,9 +180,20 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       return undefined;
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) return error.cause?.message ?? error.message;
-      if (error instanceof WorkflowNotFoundError) return 'This request no longer exists.';
+      if (error instanceof WorkflowNotFoundError) return whyNotPending(workflowId);
       logger.error({ err: error, workflowId }, 'could not deliver a decision');
       return 'Keycard could not record your decision just now. Try again in a minute.';
+    }
+  }
+
+  /** A finished workflow takes no updates; its status (queries work after the end) says why. */
+  async function whyNotPending(workflowId: string): Promise<string> {
+    try {
+      const status = await temporal.workflow.getHandle(workflowId).query(statusQuery);
+      const by = status.deniedBy ?? status.approvedBy;
+      return `This request is no longer pending: ${status.state}${by ? ` (decided by ${by})` : ''}.`;
+    } catch {
+      return 'This request no longer exists.';
     }
   }
 

@@ -177,4 +177,40 @@ describe('the Slack front door, end to end over HTTP', function () {
     assert.equal(status.state, 'denied');
     assert.equal(await isAssignedInMoto(requester.principalId), false);
   });
+
+  it('a Slack outage while notifying neither blocks nor undoes the grant or the revoke; messages arrive later', async () => {
+    const requester = await newRequester(s.slack);
+    await slash(requester.slackUserId, 'rotate the leaked key');
+    const approval = await approvalMessageFor(requester.slackUserId);
+    const workflowId = buttonValue(approval, ACTIONS.approve) as string;
+    // Temporal retries each message with backoff (2 s, 4 s, …): a few failures delay it by seconds.
+    s.slack.fail('conversations.open', 2, 'http_500');
+    s.slack.fail('chat.update', 1, 'ratelimited');
+    await click(APPROVER, ACTIONS.approve, workflowId);
+    await eventually(
+      () => isAssignedInMoto(requester.principalId),
+      (assigned) => assigned,
+    );
+    const handle = stand().devServer.env.client.workflow.getHandle(workflowId);
+    assert.equal((await handle.query(statusQuery)).state, 'active', 'granted while Slack fails');
+    s.slack.fail('chat.update', 1, 'http_500');
+    s.slack.fail('conversations.open', 2, 'http_500');
+    await handle.signal('revoke', { by: 'ops', reason: 'key rotated' });
+    await eventually(
+      () => isAssignedInMoto(requester.principalId),
+      (assigned) => !assigned,
+    );
+    assert.equal((await handle.query(statusQuery)).state, 'revoked', 'revoked while Slack fails');
+    await eventually(
+      async () => visibleText(approval),
+      (current) => current.includes('Revoked by ops at'),
+      { timeoutMs: 30_000 },
+    );
+    await eventually(
+      async () => dmsTo(requester.slackUserId),
+      (dms) =>
+        dms.some((dm) => dm.includes('was revoked by ops')) && dms.some((dm) => dm.includes('approved your request')),
+      { timeoutMs: 30_000 },
+    );
+  });
 });
