@@ -6,6 +6,7 @@ import { parseDuration } from '../../src/domain/duration';
 import { createLogger } from '../../src/logger';
 import { createSlackApp, type SlackAppConfig } from '../../src/slack/app';
 import { FakeSlack } from './fakeSlack';
+import { FakeSocketMode } from './fakeSocketMode';
 import { CapturedLog, createIdentityStoreUserFor, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
 import { freePort } from './processes';
 import { stand } from './stand';
@@ -23,6 +24,7 @@ export interface SlackStand {
   app: App;
   appLog: CapturedLog;
   eventsUrl: string;
+  socket?: FakeSocketMode;
   config: SlackAppConfig;
   stop(): Promise<void>;
 }
@@ -30,9 +32,12 @@ export interface SlackStand {
 export async function startSlackStand(
   env: TestWorkflowEnvironment,
   overrides: Partial<SlackAppConfig> = {},
+  { socketMode = false }: { socketMode?: boolean } = {},
 ): Promise<SlackStand> {
   const slack = new FakeSlack();
   await slack.start();
+  const socket = socketMode ? new FakeSocketMode() : undefined;
+  await socket?.start(slack);
   slack.addUser({ id: APPROVER, email: 'approver@example.com' });
   slack.addUser({ id: GROUP_APPROVER, email: 'group-approver@example.com' });
   slack.addUser({ id: OUTSIDER, email: 'outsider@example.com' });
@@ -43,7 +48,7 @@ export async function startSlackStand(
   const config: SlackAppConfig = {
     SLACK_BOT_TOKEN: TEST_SLACK_BOT_TOKEN,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_APP_TOKEN: undefined,
+    SLACK_APP_TOKEN: socketMode ? 'xapp-test-app-token-not-a-secret' : undefined,
     SLACK_API_URL: slack.apiUrl,
     APPROVER_CHANNEL,
     APPROVERS: [APPROVER, APPROVER_GROUP],
@@ -57,7 +62,7 @@ export async function startSlackStand(
     ...overrides,
   };
   const appLog = new CapturedLog();
-  const app = createSlackApp({ config, temporal: env.client, logger: createLogger('info', appLog), socketMode: false });
+  const app = createSlackApp({ config, temporal: env.client, logger: createLogger('info', appLog), socketMode });
   await app.start();
   return {
     slack,
@@ -65,9 +70,11 @@ export async function startSlackStand(
     app,
     appLog,
     eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+    socket,
     config,
     async stop() {
       await app.stop();
+      await socket?.stop();
       await worker.stop();
       await slack.stop();
     },
