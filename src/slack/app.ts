@@ -12,9 +12,9 @@ import { GRANT_WORKFLOW_ID_PREFIX, type AccessRequest } from '../domain/grant';
 import { parseRequestText } from '../domain/requestText';
 import type { Logger } from '../logger';
 import { startAccessRequest } from '../requests';
-import { approveUpdate, denyUpdate, revokeSignal, statusQuery } from '../workflows/definitions';
+import { approveUpdate, denyUpdate, revokeSignal, searchAttributes, statusQuery } from '../workflows/definitions';
 import type { lookupRequester } from '../workflows';
-import { ACTIONS, DENY_MODAL } from './messages';
+import { ACTIONS, DENY_MODAL, homeView } from './messages';
 import { channelLink } from './text';
 
 export type SlackAppConfig = Pick<
@@ -161,11 +161,24 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
     else await ack();
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, body, action, respond, client }) => {
     await ack();
     const workflowId = grantWorkflowIdFrom(action.value);
     const refusal = await revokeFromSlack(workflowId, body.user.id);
-    if (refusal) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
+    if (!refusal) return;
+    // Buttons in messages answer in place; the App Home has no response_url, so the answer goes by DM.
+    if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
+    else {
+      const { channel } = await client.conversations.open({ users: body.user.id });
+      await client.chat.postMessage({ channel: channel?.id as string, text: refusal });
+    }
+  });
+
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    const email = await requesterEmail(client, event.user);
+    const live = email.ok ? await liveGrantsOf(email.email) : [];
+    await client.views.publish({ user_id: event.user, view: homeView(live, approverChannel) });
   });
 
   app.error(async (error) => {
@@ -184,6 +197,21 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       logger.error({ err: error, workflowId }, 'could not deliver a decision');
       return 'Keycard could not record your decision just now. Try again in a minute.';
     }
+  }
+
+  /** The user's live grants, from Temporal's visibility (search attributes), newest first. */
+  async function liveGrantsOf(email: string): Promise<{ workflowId: string; expiresAt?: Date; target?: string }[]> {
+    const query = `ProdAccessRequester=${JSON.stringify(email)} AND ProdAccessState="active"`;
+    const grants: { workflowId: string; expiresAt?: Date; target?: string }[] = [];
+    for await (const execution of temporal.workflow.list({ query })) {
+      grants.push({
+        workflowId: execution.workflowId,
+        expiresAt: execution.typedSearchAttributes.get(searchAttributes.expiresAt),
+        target: execution.typedSearchAttributes.get(searchAttributes.target),
+      });
+      if (grants.length >= 20) break;
+    }
+    return grants;
   }
 
   /** A finished workflow takes no updates; its status (queries work after the end) says why. */

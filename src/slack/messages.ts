@@ -4,7 +4,7 @@
 import type { Button, KnownBlock } from '@slack/web-api';
 import { formatUtc } from '../domain/time';
 import { type GrantEventType, type GrantStatus } from '../domain/grant';
-import { escapeText, mention } from './text';
+import { channelLink, escapeText, mention } from './text';
 
 export interface SlackMessage {
   text: string;
@@ -137,4 +137,31 @@ export function requesterNotice(
 
 function plain(text: string): SlackMessage {
   return { text, blocks: [section(text)] };
+}
+
+/** The App Home: how to ask, and the person's live grants with a way to end each. */
+export function homeView(
+  liveGrants: { workflowId: string; expiresAt?: Date; target?: string }[],
+  approverChannel: string,
+): { type: 'home'; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [
+    section(
+      '*Keycard* hands out production access for a few hours and takes it back on time.\n' +
+        'Ask with `/prod-access <reason>` or `/prod-access 2h <reason>`; an approver decides in ' +
+        `${channelLink(approverChannel)}.`,
+    ),
+  ];
+  if (liveGrants.length === 0) {
+    blocks.push(section('You hold no production access right now.'));
+  }
+  for (const grant of liveGrants) {
+    const target = escapeText((grant.target ?? '').split('/').pop() ?? '');
+    const until = grant.expiresAt ? ` until ${formatUtc(grant.expiresAt)}` : '';
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `Active: ${target}${until}`, verbatim: true },
+      accessory: button(ACTIONS.revoke, 'Revoke now', grant.workflowId, 'danger'),
+    });
+  }
+  return { type: 'home', blocks };
 }

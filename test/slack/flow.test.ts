@@ -8,6 +8,7 @@ import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';
 import {
+  appHomeOpenedBody,
   blockActionPayload,
   interactionBody,
   postSigned,
@@ -99,6 +100,23 @@ describe('the Slack front door, end to end over HTTP', function () {
     );
     const grantDm = s.slack.messagesIn(`D${requester.slackUserId}`).find((m) => buttonValue(m, ACTIONS.revoke));
     assert.equal(buttonValue(grantDm as StoredMessage, ACTIONS.revoke), workflowId);
+
+    // The App Home lists the live grant (from Temporal's visibility) with its own Revoke now.
+    const home = await eventually(
+      async () => {
+        await postSigned(s.eventsUrl, appHomeOpenedBody(requester.slackUserId), {
+          secret: SIGNING_SECRET,
+          contentType: 'application/json',
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const published = s.slack
+          .callsOf('views.publish')
+          .filter((call) => call.params.user_id === requester.slackUserId);
+        return published.length ? JSON.parse(String(published.at(-1)?.params.view)) : undefined;
+      },
+      (view) => JSON.stringify(view ?? {}).includes(workflowId),
+    );
+    assert.match(JSON.stringify(home), /Active: /);
 
     const revoked = await click(requester.slackUserId, ACTIONS.revoke, workflowId);
     assert.equal(revoked.response.status, 200);

@@ -14,6 +14,8 @@ export interface SigningOptions {
   /** Replaces the computed signature (forgery tests). */
   signature?: string;
   retryNum?: number;
+  /** Events API requests are JSON; commands and interactions are form-encoded. */
+  contentType?: string;
 }
 
 export function sign(secret: string, timestamp: number, body: string): string {
@@ -25,7 +27,7 @@ export async function postSigned(url: string, body: string, options: SigningOpti
   const response = await fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? sign(options.secret, timestamp, body),
       ...(options.retryNum
@@ -128,4 +130,16 @@ export function viewSubmissionPayload(options: {
 
 export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+export function appHomeOpenedBody(user: string): string {
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: 'T0TEST',
+    api_app_id: 'A0KEYCARD',
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(16).slice(2)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: String(Date.now() / 1000) },
+  });
 }
