@@ -10,7 +10,9 @@ export interface MongoConnection {
 export async function connectMongo(url: string): Promise<MongoConnection> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 10_000, appName: 'keycard' });
   await client.connect();
-  const db = client.db(new URL(url.replace(/^mongodb(\+srv)?:/, 'http:')).pathname.slice(1) || 'keycard');
+  // The path after the host list names the database; a seed list (h1,h2) is not a URL, so no URL parser here.
+  const database = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1] || 'keycard';
+  const db = client.db(decodeURIComponent(database));
   await db.command({ ping: 1 });
   return { client, db };
 }

@@ -4,7 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import type { GrantEventType, GrantStatus, Target } from '../domain/grant';
+import type { GrantStatus, NoticeType, Target } from '../domain/grant';
 import { PrincipalNotFoundError, type AssignmentResult, type IdentityCenter } from './identityCenter';
 import type { GrantEventInput, GrantRecords } from './records';
 import { SlackPermanentError, type MessageRef, type SlackNotifier } from './slack';
@@ -80,6 +80,10 @@ export function createActivities({ identityCenter, records, logger, slack }: Act
       await records.recordEvent(event);
     },
 
+    async laterLease(lease: { requestId: string; principalId: string; target: Target; expiresAt: string }) {
+      return records.laterLease(lease);
+    },
+
     /** An operator must look now: an error log line, and a post in the approvers' channel when there is one. */
     async raiseAlert(alert: Alert): Promise<void> {
       logger.error({ alert: true, requestId: alert.requestId, workflowId: alert.workflowId }, alert.message);
@@ -102,8 +106,20 @@ export function createActivities({ identityCenter, records, logger, slack }: Act
       await slackOrFail().updateApprovalMessage(input.ref, input.status, input.workflowId);
     },
 
-    async notifyRequester(input: { status: GrantStatus; event: GrantEventType; workflowId: string }): Promise<void> {
+    async notifyRequester(input: { status: GrantStatus; event: NoticeType; workflowId: string }): Promise<void> {
       await slackOrFail().notifyRequester(input.status, input.event, input.workflowId);
+    },
+
+    async postExtensionRequest(input: {
+      channel: string;
+      status: GrantStatus;
+      workflowId: string;
+    }): Promise<MessageRef> {
+      return slackOrFail().postExtensionRequest(input.channel, input.status, input.workflowId);
+    },
+
+    async updateExtensionRequest(input: { ref: MessageRef; status: GrantStatus; event: NoticeType }): Promise<void> {
+      await slackOrFail().updateExtensionRequest(input.ref, input.status, input.event);
     },
   };
 }

@@ -78,6 +78,7 @@ export class GrantRecords {
     await this.grants.createIndex({ requestId: 1 }, { unique: true, name: 'requestId_unique' });
     await this.grants.createIndex({ state: 1, expiresAt: 1 }, { name: 'state_expiresAt' });
     await this.grants.createIndex({ 'requester.email': 1, requestedAt: -1 }, { name: 'requester_requestedAt' });
+    await this.grants.createIndex({ principalId: 1, targetKey: 1, state: 1 }, { name: 'lease' });
     await this.audit.createIndex({ requestId: 1, seq: 1 }, { name: 'requestId_seq' });
     await this.audit.createIndex({ at: 1 }, { name: 'at' });
   }
@@ -136,6 +137,36 @@ export class GrantRecords {
     } catch (error) {
       if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
     }
+  }
+
+  /**
+   * Another active lease of the same person on the same target that ends later than this one (ties broken by
+   * request id, so of two leases ending together exactly one revokes).
+   */
+  async laterLease(lease: { requestId: string; principalId: string; target: Target; expiresAt: string }) {
+    const mine = new Date(lease.expiresAt);
+    const others = await this.grants
+      .find({
+        principalId: String(lease.principalId),
+        targetKey: targetKey(lease.target),
+        state: 'active',
+        requestId: { $ne: String(lease.requestId) },
+      })
+      .project<{ requestId: string; workflowId: string; expiresAt?: Date }>({
+        requestId: 1,
+        workflowId: 1,
+        expiresAt: 1,
+      })
+      .toArray();
+    const later = others
+      .filter(
+        (other) =>
+          other.expiresAt &&
+          (other.expiresAt > mine ||
+            (other.expiresAt.getTime() === mine.getTime() && other.requestId > lease.requestId)),
+      )
+      .sort((a, b) => (b.expiresAt as Date).getTime() - (a.expiresAt as Date).getTime())[0];
+    return later ? { workflowId: later.workflowId, expiresAt: (later.expiresAt as Date).toISOString() } : undefined;
   }
 
   async grant(requestId: string): Promise<GrantRecord | null> {

@@ -3,8 +3,8 @@
  * Calls fail fast here (no client retries); Temporal's retry policy retries them, outside any grant or revoke.
  */
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
-import type { GrantEventType, GrantStatus } from '../domain/grant';
-import { approvalMessage, requesterNotice } from '../slack/messages';
+import type { GrantStatus, NoticeType } from '../domain/grant';
+import { approvalMessage, extensionRequestMessage, requesterNotice } from '../slack/messages';
 
 /** Slack said something a retry cannot fix (bad token, unknown channel, missing scope). */
 export class SlackPermanentError extends Error {
@@ -73,7 +73,20 @@ export class SlackNotifier {
     await this.call(() => this.client.chat.update({ ...ref, text: message.text, blocks: message.blocks }));
   }
 
-  async notifyRequester(status: GrantStatus, event: GrantEventType, workflowId: string): Promise<void> {
+  async postExtensionRequest(channel: string, status: GrantStatus, workflowId: string): Promise<MessageRef> {
+    const message = extensionRequestMessage(status, workflowId, 'extension_requested');
+    const posted = await this.call(() =>
+      this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false }),
+    );
+    return { channel: posted.channel as string, ts: posted.ts as string };
+  }
+
+  async updateExtensionRequest(ref: MessageRef, status: GrantStatus, event: NoticeType): Promise<void> {
+    const message = extensionRequestMessage(status, '', event);
+    await this.call(() => this.client.chat.update({ ...ref, text: message.text, blocks: message.blocks }));
+  }
+
+  async notifyRequester(status: GrantStatus, event: NoticeType, workflowId: string): Promise<void> {
     const message = requesterNotice(status, event, workflowId);
     if (!message) return;
     const opened = await this.call(() => this.client.conversations.open({ users: status.requester.slackUserId }));

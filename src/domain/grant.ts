@@ -24,6 +24,16 @@ export interface SlackRouting {
   requestTimeout: string;
 }
 
+export const DEFAULT_MAX_TOTAL_DURATION = '12h';
+export const DEFAULT_EXPIRY_WARNING = '15m';
+
+export interface GrantLimits {
+  /** A grant, extensions included, never lasts longer than this from the moment it was granted. */
+  maxTotalDuration?: string;
+  /** Slack grants warn the requester this long before the end, with a way to ask for more. */
+  expiryWarning?: string;
+}
+
 /** What the prodAccess workflow is started with. */
 export interface AccessRequest {
   requestId: string;
@@ -38,6 +48,7 @@ export interface AccessRequest {
   slack?: SlackRouting;
   /** The Identity Center user id, when the caller already resolved it. */
   principalId?: string;
+  limits?: GrantLimits;
   /** ISO time the person asked. */
   requestedAt: string;
 }
@@ -60,13 +71,46 @@ export interface DecisionResult {
 }
 
 /**
+ * The payload of the `extend` update. From the requester it is a request that goes to the approvers; from an
+ * approver or an operator it moves the expiry at once.
+ */
+export interface Extension {
+  by: string;
+  duration: string;
+  reason: string;
+}
+
+export interface PendingExtension extends Extension {
+  requestedAt: string;
+}
+
+export interface ExtensionResult {
+  /** 'requested': sent to the approvers; 'extended': the expiry moved. */
+  outcome: 'requested' | 'extended';
+  expiresAt: string;
+}
+
+/**
  * pending: asked for, not yet active; active: Identity Center confirmed the assignment; revoked: access removed
  * (at expiry, early, or by the reconciler); expired: a pending request nobody answered; denied; failed: never granted.
  */
 export type GrantState = 'pending' | 'active' | 'revoked' | 'expired' | 'denied' | 'failed';
 
 export type GrantEventType =
-  'requested' | 'approved' | 'denied' | 'expired' | 'granted' | 'grant_failed' | 'revoke_failing' | 'revoked';
+  | 'requested'
+  | 'approved'
+  | 'denied'
+  | 'expired'
+  | 'granted'
+  | 'grant_failed'
+  | 'extension_requested'
+  | 'extended'
+  | 'extension_denied'
+  | 'revoke_failing'
+  | 'revoked';
+
+/** What the requester can be told: every event, and the warning before access ends. */
+export type NoticeType = GrantEventType | 'expiry_warning';
 
 export interface GrantHistoryEntry {
   at: string;
@@ -95,6 +139,10 @@ export interface GrantStatus {
   revokedBy?: string;
   revokeReason?: string;
   failureReason?: string;
+  /** An extension the requester asked for that no approver has decided yet. */
+  pendingExtension?: PendingExtension;
+  /** Longest total a grant may reach with extensions, e.g. '12h'. */
+  maxTotalDuration?: string;
   history: GrantHistoryEntry[];
 }
 

@@ -3,7 +3,7 @@
  */
 import type { Button, KnownBlock } from '@slack/web-api';
 import { formatUtc } from '../domain/time';
-import { type GrantEventType, type GrantStatus } from '../domain/grant';
+import { type GrantStatus, type NoticeType } from '../domain/grant';
 import { channelLink, escapeText, mention } from './text';
 
 export interface SlackMessage {
@@ -15,9 +15,18 @@ export const ACTIONS = {
   approve: 'keycard_approve',
   deny: 'keycard_deny',
   revoke: 'keycard_revoke',
+  requestExtension: 'keycard_request_extension',
 } as const;
 
 export const DENY_MODAL = { callbackId: 'keycard_deny_reason', block: 'reason', action: 'reason_input' } as const;
+
+export const EXTENSION_MODAL = {
+  callbackId: 'keycard_extension',
+  durationBlock: 'duration',
+  durationAction: 'duration_input',
+  reasonBlock: 'reason',
+  reasonAction: 'reason_input',
+} as const;
 
 function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
@@ -95,7 +104,7 @@ export function approvalMessage(status: GrantStatus, workflowId: string): SlackM
 /** The direct message the requester gets after `event`, or nothing when that event is not theirs to hear about. */
 export function requesterNotice(
   status: GrantStatus,
-  event: GrantEventType,
+  event: NoticeType,
   workflowId: string,
 ): SlackMessage | undefined {
   const what = `production access (${targetLine(status)})`;
@@ -130,6 +139,30 @@ export function requesterNotice(
       );
     case 'grant_failed':
       return plain(`Your ${what} could not be granted: ${escapeText(status.failureReason ?? 'unknown failure')}`);
+    case 'expiry_warning': {
+      const text = `Your prod access ends at ${formatUtc(status.expiresAt as string)}.`;
+      return {
+        text,
+        blocks: [
+          section(text),
+          {
+            type: 'actions',
+            block_id: 'extension',
+            elements: [button(ACTIONS.requestExtension, 'Request extension', workflowId, 'primary')],
+          },
+        ],
+      };
+    }
+    case 'extended': {
+      const by = status.history.at(-1)?.actor ?? 'unknown';
+      return plain(`${mention(by)} extended your ${what} until ${formatUtc(status.expiresAt as string)}.`);
+    }
+    case 'extension_denied': {
+      const last = status.history.at(-1);
+      return plain(
+        `${mention(last?.actor ?? 'unknown')} denied your extension: ${escapeText(last?.reason ?? '')}. Your access still ends at ${formatUtc(status.expiresAt as string)}.`,
+      );
+    }
     default:
       return undefined;
   }
@@ -164,4 +197,39 @@ export function homeView(
     });
   }
   return { type: 'home', blocks };
+}
+
+/** An extension request in the approvers' channel; after a decision it shows the outcome instead of buttons. */
+export function extensionRequestMessage(status: GrantStatus, workflowId: string, event: NoticeType): SlackMessage {
+  const pending = status.pendingExtension;
+  const last = status.history.at(-1);
+  const asked = pending ?? {
+    duration: String((last as { duration?: string } | undefined)?.duration ?? ''),
+    reason: '',
+  };
+  const summary =
+    `*${mention(status.requester.slackUserId)} asks to extend production access* (${targetLine(status)})\n` +
+    (pending ? `*By:* ${escapeText(pending.duration)}\n*Reason:* ${escapeText(pending.reason)}\n` : '') +
+    `*Now ends:* ${formatUtc(status.expiresAt as string)} · at most ${escapeText(status.maxTotalDuration ?? '')} in all`;
+  if (event === 'extension_requested') {
+    return {
+      text: `${mention(status.requester.slackUserId)} asks to extend production access by ${escapeText(asked.duration)}`,
+      blocks: [
+        section(summary),
+        {
+          type: 'actions',
+          block_id: 'extension_decision',
+          elements: [
+            button(ACTIONS.approve, 'Approve extension', workflowId, 'primary'),
+            button(ACTIONS.deny, 'Deny', workflowId, 'danger'),
+          ],
+        },
+      ],
+    };
+  }
+  const outcome =
+    event === 'extended'
+      ? `Extended by ${mention(last?.actor ?? 'unknown')} — access until ${formatUtc(status.expiresAt as string)}`
+      : `Extension denied by ${mention(last?.actor ?? 'unknown')}: ${escapeText(last?.reason ?? '')}`;
+  return { text: outcome, blocks: [section(summary), section(outcome)] };
 }

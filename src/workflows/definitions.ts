@@ -4,7 +4,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Decision, DecisionResult, GrantStatus, Revocation } from '../domain/grant';
+import type { Decision, DecisionResult, Extension, ExtensionResult, GrantStatus, Revocation } from '../domain/grant';
 
 /** End access now: `temporal workflow signal -w prod-access-<id> --name revoke --input '{"by":"…","reason":"…"}'`. */
 export const revokeSignal = defineSignal<[Revocation]>('revoke');
@@ -17,6 +17,12 @@ export const approveUpdate = defineUpdate<DecisionResult, [Decision]>('approve')
 
 /** Deny a pending request, with a reason. Same validation as approve. */
 export const denyUpdate = defineUpdate<DecisionResult, [Decision]>('deny');
+
+/**
+ * Extend an active grant: `temporal workflow update execute -w prod-access-<id> --name extend
+ * --input '{"by":"ops","duration":"1h","reason":"incident still open"}'`. By the requester, it asks the approvers.
+ */
+export const extendUpdate = defineUpdate<ExtensionResult, [Extension]>('extend');
 
 export const searchAttributes = {
   state: defineSearchAttributeKey('ProdAccessState', SearchAttributeType.KEYWORD),

@@ -11,6 +11,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   log,
   setCurrentDetails,
@@ -23,18 +24,23 @@ import type { Activities } from '../activities';
 import type { MessageRef } from '../activities/slack';
 import { formatDuration, parseDuration } from '../domain/duration';
 import {
+  DEFAULT_EXPIRY_WARNING,
   DEFAULT_GRANT_DURATION,
+  DEFAULT_MAX_TOTAL_DURATION,
   KEYCARD_ACTOR,
   targetKey,
   type AccessRequest,
   type Decision,
   type DecisionResult,
+  type Extension,
+  type ExtensionResult,
   type GrantEventType,
+  type NoticeType,
   type GrantStatus,
   type Revocation,
 } from '../domain/grant';
 import { formatUtc } from '../domain/time';
-import { approveUpdate, denyUpdate, revokeSignal, searchAttributes, statusQuery } from './definitions';
+import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, searchAttributes, statusQuery } from './definitions';
 
 /** Failures that mean "retrying will not help": a person has to change something first. */
 const PERMANENT_FAILURES = ['AccessDeniedError', 'ValidationError', 'PrincipalNotFoundError', 'AssignmentFailedError'];
@@ -80,10 +86,19 @@ const slack = proxyActivities<Activities>({
 });
 
 /** Events the requester hears about in a direct message. */
-const REQUESTER_EVENTS: GrantEventType[] = ['approved', 'denied', 'expired', 'granted', 'grant_failed', 'revoked'];
+const REQUESTER_EVENTS: GrantEventType[] = [
+  'approved',
+  'denied',
+  'expired',
+  'granted',
+  'grant_failed',
+  'extended',
+  'extension_denied',
+  'revoked',
+];
 
 /** Records and alerts retry until they land: the audit trail loses nothing while MongoDB is away. */
-const { recordEvent, raiseAlert } = proxyActivities<Activities>({
+const { recordEvent, raiseAlert, laterLease } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
@@ -100,34 +115,121 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     reason: request.reason,
     duration: formatDuration(durationMs),
     approvedBy: request.approvedBy,
+    maxTotalDuration: formatDuration(parseDuration(request.limits?.maxTotalDuration ?? DEFAULT_MAX_TOTAL_DURATION)),
     history: [],
   };
+  const maxTotalMs = parseDuration(status.maxTotalDuration as string);
+  const warningMs = parseDuration(request.limits?.expiryWarning ?? DEFAULT_EXPIRY_WARNING);
 
   let decision: (Decision & { outcome: 'approved' | 'denied' }) | undefined;
   let approvers: Set<string> | undefined;
   const notices: Promise<unknown>[] = [];
   let approvalMessageRef: Promise<MessageRef | undefined> = Promise.resolve(undefined);
   let approvalMessageUpdates: Promise<void> = Promise.resolve();
+  let extensionMessageRef: Promise<MessageRef | undefined> = Promise.resolve(undefined);
 
   setHandler(statusQuery, () => status);
   if (request.slack) {
     const decide =
       (outcome: 'approved' | 'denied') =>
-      (input: Decision): DecisionResult => {
+      async (input: Decision): Promise<DecisionResult> => {
+        if (status.pendingExtension) return decideExtension(outcome, input);
         decision = { by: input.by, reason: input.reason?.trim(), outcome };
         return { state: outcome === 'approved' ? 'active' : 'denied', by: input.by };
       };
     setHandler(approveUpdate, decide('approved'), { validator: (input) => validateDecision(input, 'approve') });
     setHandler(denyUpdate, decide('denied'), { validator: (input) => validateDecision(input, 'deny') });
   }
+  setHandler(extendUpdate, extend, { validator: validateExtension });
+
+  function refuse(type: string, message: string): never {
+    throw ApplicationFailure.create({ type, message, nonRetryable: true });
+  }
+
+  function isRequester(by: string): boolean {
+    return by === request.requester.slackUserId || by === request.requester.email;
+  }
+
+  /**
+   * Who may move an expiry: the requester only asks; a Slack user must be an approver; anyone else reached the
+   * workflow through Temporal itself (the CLI), which only operators can.
+   */
+  function validateExtension(input: Extension): void {
+    if (typeof input?.by !== 'string' || input.by.trim() === '')
+      refuse('InvalidExtensionError', 'An extension needs "by".');
+    if (status.state !== 'active')
+      refuse('NotActiveError', `Only active access can be extended; this grant is ${status.state}.`);
+    let ms = 0;
+    try {
+      ms = parseDuration(String(input.duration));
+    } catch {
+      refuse('InvalidExtensionError', `"${input.duration}" is not a duration: write it like 30m or 1h.`);
+    }
+    if (!nonEmpty(input.reason)) refuse('ReasonRequiredError', 'Say why the access must last longer.');
+    const total = Date.parse(status.expiresAt as string) + ms - Date.parse(status.grantedAt as string);
+    if (total > maxTotalMs) {
+      refuse(
+        'MaxDurationExceededError',
+        `That would make this grant last ${formatDuration(total)}; the most is ${status.maxTotalDuration}. Ask for a new grant instead.`,
+      );
+    }
+    if (isRequester(input.by)) {
+      if (!request.slack) refuse('NotAnApproverError', 'You cannot extend your own access.');
+      if (status.pendingExtension)
+        refuse('AlreadyRequestedError', 'You already asked for an extension; it is waiting for an approver.');
+    } else if (/^[UW][A-Z0-9]{2,}$/.test(input.by) && !approvers?.has(input.by)) {
+      refuse('NotAnApproverError', 'Only Keycard approvers can extend production access.');
+    }
+  }
+
+  async function extend(input: Extension): Promise<ExtensionResult> {
+    const pending = {
+      by: input.by,
+      duration: formatDuration(parseDuration(input.duration)),
+      reason: input.reason.trim(),
+    };
+    if (isRequester(input.by)) {
+      await transition(
+        'extension_requested',
+        { pendingExtension: { ...pending, requestedAt: new Date().toISOString() } },
+        input.by,
+        pending.reason,
+        { duration: pending.duration },
+      );
+      return { outcome: 'requested', expiresAt: status.expiresAt as string };
+    }
+    return applyExtension(pending.by, pending.duration, pending.reason);
+  }
+
+  async function applyExtension(by: string, duration: string, reason: string): Promise<ExtensionResult> {
+    const previous = status.expiresAt as string;
+    const expiresAt = new Date(Date.parse(previous) + parseDuration(duration)).toISOString();
+    // The new expiry is in place before anything is awaited: the timer moves, and a second extension sees it.
+    await transition('extended', { expiresAt, pendingExtension: undefined }, by, reason, {
+      duration,
+      previousExpiresAt: previous,
+      expiresAt,
+    });
+    return { outcome: 'extended', expiresAt };
+  }
+
+  async function decideExtension(outcome: 'approved' | 'denied', input: Decision): Promise<DecisionResult> {
+    const pending = status.pendingExtension as Extension;
+    if (outcome === 'approved') {
+      await applyExtension(input.by, pending.duration, pending.reason);
+    } else {
+      await transition('extension_denied', { pendingExtension: undefined }, input.by, input.reason?.trim(), {
+        duration: pending.duration,
+      });
+    }
+    return { state: 'active', by: input.by };
+  }
 
   /** Server-side authorization of every click: runs before an update is accepted into history. */
   function validateDecision(input: Decision, action: 'approve' | 'deny'): void {
-    const refuse = (type: string, message: string) => {
-      throw ApplicationFailure.create({ type, message, nonRetryable: true });
-    };
     if (typeof input?.by !== 'string' || input.by === '') refuse('InvalidDecisionError', 'A decision needs "by".');
-    if (decision || status.state !== 'pending') {
+    const extensionPending = status.state === 'active' && status.pendingExtension !== undefined;
+    if (!extensionPending && (decision || status.state !== 'pending')) {
       refuse('AlreadyDecidedError', `This request is no longer pending: ${decidedAs()}.`);
     }
     if (!approvers) refuse('NotReadyError', 'Keycard is still preparing this request; try again in a few seconds.');
@@ -136,6 +238,18 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
       refuse('NotAnApproverError', `Only Keycard approvers can ${action} production access requests.`);
     }
     if (action === 'deny' && !nonEmpty(input.reason)) refuse('ReasonRequiredError', 'Say why you deny the request.');
+    if (extensionPending) {
+      const total =
+        Date.parse(status.expiresAt as string) +
+        parseDuration(status.pendingExtension?.duration as string) -
+        Date.parse(status.grantedAt as string);
+      if (action === 'approve' && total > maxTotalMs) {
+        refuse(
+          'MaxDurationExceededError',
+          `Approving would make this grant last longer than ${status.maxTotalDuration}.`,
+        );
+      }
+    }
   }
 
   function decidedAs(): string {
@@ -178,6 +292,23 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
   function announce(type: GrantEventType, snapshot: GrantStatus): void {
     if (!request.slack) return;
     const workflowId = workflowInfo().workflowId;
+    const channel = request.slack.approverChannel;
+    if (type === 'extension_requested') {
+      extensionMessageRef = slack.postExtensionRequest({ channel, status: snapshot, workflowId }).catch((error) => {
+        logNoticeFailure(error);
+        return undefined;
+      });
+      notices.push(extensionMessageRef);
+    }
+    if (type === 'extended' || type === 'extension_denied') {
+      const decided = extensionMessageRef;
+      extensionMessageRef = Promise.resolve(undefined);
+      notices.push(
+        decided.then(async (ref) => {
+          if (ref) await slack.updateExtensionRequest({ ref, status: snapshot, event: type }).catch(logNoticeFailure);
+        }),
+      );
+    }
     if (type !== 'requested') {
       // One update at a time, in order: the message always ends showing the latest state.
       approvalMessageUpdates = approvalMessageUpdates.then(async () => {
@@ -185,9 +316,12 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
         if (ref) await slack.updateApprovalMessage({ ref, status: snapshot, workflowId }).catch(logNoticeFailure);
       });
     }
-    if (REQUESTER_EVENTS.includes(type)) {
-      notices.push(slack.notifyRequester({ status: snapshot, event: type, workflowId }).catch(logNoticeFailure));
-    }
+    if (REQUESTER_EVENTS.includes(type)) notify(type, snapshot);
+  }
+
+  function notify(event: NoticeType, snapshot: GrantStatus): void {
+    const workflowId = workflowInfo().workflowId;
+    notices.push(slack.notifyRequester({ status: snapshot, event, workflowId }).catch(logNoticeFailure));
   }
 
   /** Lets the last Slack messages go out before the workflow ends. */
@@ -285,8 +419,7 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
       return finish();
     }
 
-    const expiresAt = Date.parse(status.expiresAt as string);
-    await condition(() => revocation !== undefined, Math.max(1, expiresAt - Date.now()));
+    await waitForTheEnd();
   } catch (error) {
     if (!isCancellation(error)) throw error;
     await CancellationScope.nonCancellable(async () => {
@@ -296,8 +429,51 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     throw error;
   }
 
+  if (!revocation && patched('lease-handover')) {
+    // Grants are leases: if this person holds a later lease on the same target, access continues under it.
+    const later = await laterLease({
+      requestId: request.requestId,
+      principalId,
+      target: request.target,
+      expiresAt: status.expiresAt as string,
+    });
+    if (later) {
+      const reason = `expired; access continues under ${later.workflowId} until ${later.expiresAt}`;
+      await transition(
+        'revoked',
+        { state: 'revoked', revokedAt: new Date().toISOString(), revokedBy: KEYCARD_ACTOR, revokeReason: reason },
+        KEYCARD_ACTOR,
+        reason,
+        { handedOverTo: later.workflowId },
+      );
+      return finish();
+    }
+  }
   await revoke(revocation ?? { by: KEYCARD_ACTOR, reason: 'expired' }, principalId, 'revoked');
   return finish();
+
+  /**
+   * Durable wait until the expiry, which extensions may move, or a revoke. Slack grants get one warning before the
+   * end; when the expiry moves the timer is set again, without restarting anything.
+   */
+  async function waitForTheEnd(): Promise<void> {
+    let warnedFor: string | undefined;
+    for (;;) {
+      const watched = status.expiresAt as string;
+      const expiresAt = Date.parse(watched);
+      const now = Date.now();
+      if (revocation || now >= expiresAt) return;
+      // Only Slack grants are warned (there is nobody to tell otherwise); a warning is due once per expiry.
+      const warnAt = expiresAt - warningMs;
+      const warningDue = request.slack !== undefined && warnedFor !== watched;
+      const wakeAt = warningDue && warnAt > now ? warnAt : expiresAt;
+      await condition(() => revocation !== undefined || status.expiresAt !== watched, Math.max(1, wakeAt - now));
+      if (!revocation && status.expiresAt === watched && warningDue && Date.now() >= warnAt) {
+        warnedFor = watched;
+        if (Date.now() < expiresAt) notify('expiry_warning', status);
+      }
+    }
+  }
 
   async function revoke(by: Revocation, principal: string, endState: 'revoked' | 'failed'): Promise<void> {
     setCurrentDetails(`Revoking: ${by.reason} (by ${by.by})`);
@@ -361,9 +537,9 @@ function currentDetails(status: GrantStatus): string {
     case 'expired':
       return 'Expired unanswered';
     case 'active':
-      return `Active until ${formatUtc(status.expiresAt as string, new Date(status.expiresAt as string))}`;
+      return `Active until ${formatUtc(status.expiresAt as string)}, granted by ${status.approvedBy ?? 'keycard'}`;
     case 'revoked':
-      return `Revoked by ${status.revokedBy} at ${formatUtc(status.revokedAt as string, new Date(status.revokedAt as string))}: ${status.revokeReason}`;
+      return `Revoked by ${status.revokedBy} at ${formatUtc(status.revokedAt as string)}: ${status.revokeReason}`;
     case 'failed':
       return `Failed: ${status.failureReason}`;
     default:
