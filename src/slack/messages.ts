@@ -102,11 +102,7 @@ export function approvalMessage(status: GrantStatus, workflowId: string): SlackM
 }
 
 /** The direct message the requester gets after `event`, or nothing when that event is not theirs to hear about. */
-export function requesterNotice(
-  status: GrantStatus,
-  event: NoticeType,
-  workflowId: string,
-): SlackMessage | undefined {
+export function requesterNotice(status: GrantStatus, event: NoticeType, workflowId: string): SlackMessage | undefined {
   const what = `production access (${targetLine(status)})`;
   switch (event) {
     case 'approved':
