@@ -82,6 +82,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   REQUEST_TIMEOUT: duration('1h').default(parseDuration('1h')),
   MAX_GRANT_DURATION: duration('8h').default(parseDuration('8h')),
+  MAX_TOTAL_GRANT_DURATION: duration('12h').default(parseDuration('12h')),
+  EXPIRY_WARNING: duration('15m').default(parseDuration('15m')),
   GRANT_TTL: duration('4h').default(parseDuration('4h')),
   IDENTITY_CENTER_POLL_INTERVAL: duration('1s').default(parseDuration('1s')),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

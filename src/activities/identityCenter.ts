@@ -55,6 +55,8 @@ export interface AssignmentResult {
   requestId?: string;
   /** unassign only: there was nothing to remove. */
   alreadyGone?: boolean;
+  /** assign only: the assignment already existed (another lease holds it), nothing was created. */
+  alreadyAssigned?: boolean;
 }
 
 export class IdentityCenter {
@@ -107,6 +109,8 @@ export class IdentityCenter {
   async assign(target: Target, principalId: string, progress: AssignmentProgress): Promise<AssignmentResult> {
     let requestId = progress.resumeRequestId;
     if (!requestId) {
+      // One assignment per person and target: a lease that finds it in place shares it rather than duplicating it.
+      if (await this.isAssigned(target, principalId)) return { alreadyAssigned: true };
       try {
         const { AccountAssignmentCreationStatus: created } = await this.ssoAdmin.send(
           new CreateAccountAssignmentCommand(this.assignment(target, principalId)),

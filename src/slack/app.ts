@@ -8,13 +8,20 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import { formatDuration } from '../domain/duration';
-import { GRANT_WORKFLOW_ID_PREFIX, type AccessRequest } from '../domain/grant';
+import { GRANT_WORKFLOW_ID_PREFIX, targetKey, type AccessRequest, type Target } from '../domain/grant';
 import { parseRequestText } from '../domain/requestText';
 import type { Logger } from '../logger';
 import { startAccessRequest } from '../requests';
-import { approveUpdate, denyUpdate, revokeSignal, searchAttributes, statusQuery } from '../workflows/definitions';
+import {
+  approveUpdate,
+  denyUpdate,
+  extendUpdate,
+  revokeSignal,
+  searchAttributes,
+  statusQuery,
+} from '../workflows/definitions';
 import type { lookupRequester } from '../workflows';
-import { ACTIONS, DENY_MODAL, homeView } from './messages';
+import { ACTIONS, DENY_MODAL, EXTENSION_MODAL, extensionModal, homeView } from './messages';
 import { channelLink } from './text';
 
 export type SlackAppConfig = Pick<
@@ -29,6 +36,8 @@ export type SlackAppConfig = Pick<
   | 'REQUEST_TIMEOUT'
   | 'GRANT_TTL'
   | 'MAX_GRANT_DURATION'
+  | 'MAX_TOTAL_GRANT_DURATION'
+  | 'EXPIRY_WARNING'
   | 'TEMPORAL_TASK_QUEUE'
   | 'TARGET_ACCOUNT_ID'
   | 'PERMISSION_SET_ARN'
@@ -81,6 +90,30 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       await respond({ response_type: 'ephemeral', text: email.message });
       return;
     }
+    const target = { accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN };
+    const existing = await existingLease(email.email, target);
+    if (existing?.state === 'pending') {
+      await respond({
+        response_type: 'ephemeral',
+        text: `You already have a request for this access waiting for an approver in ${channelLink(approverChannel)}. Nothing new was requested.`,
+      });
+      return;
+    }
+    if (existing?.state === 'active') {
+      // Grants are leases: a second grant would share the assignment, so it becomes an extension of the live one.
+      const refusal = await decide(existing.workflowId, () =>
+        temporal.workflow.getHandle(existing.workflowId).executeUpdate(extendUpdate, {
+          args: [{ by: command.user_id, duration: formatDuration(parsed.durationMs), reason: parsed.reason }],
+        }),
+      );
+      await respond({
+        response_type: 'ephemeral',
+        text: refusal
+          ? `You already have this access. Keycard could not ask for more: ${refusal}`
+          : `You already have this access; your request went to the approvers in ${channelLink(approverChannel)} as an extension of ${formatDuration(parsed.durationMs)}.`,
+      });
+      return;
+    }
     const lookup = await temporal.workflow.execute<typeof lookupRequester>('lookupRequester', {
       taskQueue,
       workflowId: `prod-access-lookup-${requestId}`,
@@ -97,7 +130,7 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       requestId,
       requester: { slackUserId: command.user_id, email: email.email },
       reason: parsed.reason,
-      target: { accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN },
+      target,
       duration: formatDuration(parsed.durationMs),
       requestedAt: new Date().toISOString(),
       principalId: lookup.principalId,
@@ -105,6 +138,10 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
         approverChannel,
         approvers: config.APPROVERS as string[],
         requestTimeout: formatDuration(config.REQUEST_TIMEOUT),
+      },
+      limits: {
+        maxTotalDuration: formatDuration(config.MAX_TOTAL_GRANT_DURATION),
+        expiryWarning: formatDuration(config.EXPIRY_WARNING),
       },
     };
     try {
@@ -161,6 +198,28 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
     else await ack();
   });
 
+  app.action<BlockAction<ButtonAction>>(ACTIONS.requestExtension, async ({ ack, body, action, client }) => {
+    await ack();
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: extensionModal(grantWorkflowIdFrom(action.value)),
+    });
+  });
+
+  app.view(EXTENSION_MODAL.callbackId, async ({ ack, body, view }) => {
+    const workflowId = grantWorkflowIdFrom(view.private_metadata);
+    const values = view.state.values;
+    const duration = values[EXTENSION_MODAL.durationBlock]?.[EXTENSION_MODAL.durationAction]?.value ?? '';
+    const reason = values[EXTENSION_MODAL.reasonBlock]?.[EXTENSION_MODAL.reasonAction]?.value ?? '';
+    const refusal = await decide(workflowId, () =>
+      temporal.workflow
+        .getHandle(workflowId)
+        .executeUpdate(extendUpdate, { args: [{ by: body.user.id, duration, reason }] }),
+    );
+    if (refusal) await ack({ response_action: 'errors', errors: { [EXTENSION_MODAL.reasonBlock]: refusal } });
+    else await ack();
+  });
+
   app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, async ({ ack, body, action, respond, client }) => {
     await ack();
     const workflowId = grantWorkflowIdFrom(action.value);
@@ -197,6 +256,21 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       logger.error({ err: error, workflowId }, 'could not deliver a decision');
       return 'Keycard could not record your decision just now. Try again in a minute.';
     }
+  }
+
+  /** A pending or active grant of this person on this target, from Temporal's visibility (search attributes). */
+  async function existingLease(
+    email: string,
+    target: Target,
+  ): Promise<{ workflowId: string; state: string } | undefined> {
+    const query =
+      `ProdAccessRequester=${JSON.stringify(email)} AND ProdAccessTarget=${JSON.stringify(targetKey(target))}` +
+      ` AND ProdAccessState IN ("pending", "active") AND ExecutionStatus="Running"`;
+    for await (const execution of temporal.workflow.list({ query })) {
+      const state = execution.typedSearchAttributes.get(searchAttributes.state);
+      if (state === 'pending' || state === 'active') return { workflowId: execution.workflowId, state };
+    }
+    return undefined;
   }
 
   /** The user's live grants, from Temporal's visibility (search attributes), newest first. */

@@ -1,7 +1,7 @@
 /**
  * Block Kit messages as pure functions of a grant's status. The workflow decides what happened; these say it.
  */
-import type { Button, KnownBlock } from '@slack/web-api';
+import type { Button, KnownBlock, View } from '@slack/web-api';
 import { formatUtc } from '../domain/time';
 import { type GrantStatus, type NoticeType } from '../domain/grant';
 import { channelLink, escapeText, mention } from './text';
@@ -228,4 +228,40 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
       ? `Extended by ${mention(last?.actor ?? 'unknown')} — access until ${formatUtc(status.expiresAt as string)}`
       : `Extension denied by ${mention(last?.actor ?? 'unknown')}: ${escapeText(last?.reason ?? '')}`;
   return { text: outcome, blocks: [section(summary), section(outcome)] };
+}
+
+/** The modal behind "Request extension": how much longer, and why. */
+export function extensionModal(workflowId: string): View {
+  return {
+    type: 'modal',
+    callback_id: EXTENSION_MODAL.callbackId,
+    private_metadata: workflowId,
+    title: { type: 'plain_text', text: 'Request extension' },
+    submit: { type: 'plain_text', text: 'Ask approvers' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: EXTENSION_MODAL.durationBlock,
+        label: { type: 'plain_text', text: 'How much longer? (e.g. 30m, 1h)' },
+        element: {
+          type: 'plain_text_input',
+          action_id: EXTENSION_MODAL.durationAction,
+          initial_value: '1h',
+          max_length: 10,
+        },
+      },
+      {
+        type: 'input',
+        block_id: EXTENSION_MODAL.reasonBlock,
+        label: { type: 'plain_text', text: 'Why? The approvers see this.' },
+        element: {
+          type: 'plain_text_input',
+          action_id: EXTENSION_MODAL.reasonAction,
+          multiline: true,
+          max_length: 500,
+        },
+      },
+    ],
+  };
 }

@@ -56,6 +56,8 @@ export async function startSlackStand(
     REQUEST_TIMEOUT: parseDuration('1h'),
     GRANT_TTL: parseDuration('4h'),
     MAX_GRANT_DURATION: parseDuration('8h'),
+    MAX_TOTAL_GRANT_DURATION: parseDuration('12h'),
+    EXPIRY_WARNING: parseDuration('15m'),
     TEMPORAL_TASK_QUEUE: worker.taskQueue,
     TARGET_ACCOUNT_ID: seed.accountId,
     PERMISSION_SET_ARN: seed.permissionSetArn,
