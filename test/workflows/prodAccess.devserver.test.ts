@@ -170,4 +170,48 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
       await replacement.stop();
     }
   });
+
+  it('`temporal workflow update execute --name extend` moves the expiry, and Mongo, the UI and the audit follow', async () => {
+    const { request, handle } = await activeGrant('1h');
+    const before = Date.parse((await handle.query(statusQuery)).expiresAt as string);
+    await temporal(
+      'workflow',
+      'update',
+      'execute',
+      '-w',
+      `prod-access-${request.requestId}`,
+      '--name',
+      'extend',
+      '--input',
+      '{"by":"ops","duration":"1h","reason":"incident still open"}',
+    );
+    const status = await handle.query(statusQuery);
+    assert.equal(Date.parse(status.expiresAt as string), before + 3_600_000);
+    const grant = await eventually(
+      async () => (await records()).grant(request.requestId),
+      (found) => found?.expiresAt?.getTime() === before + 3_600_000,
+    );
+    assert.equal(grant?.state, 'active');
+    const extended = (await (await records()).events(request.requestId)).find((event) => event.type === 'extended');
+    assert.equal(extended?.actor, 'ops');
+    assert.equal(extended?.reason, 'incident still open');
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    assert.equal(attributes.get(searchAttributes.expiresAt)?.getTime(), before + 3_600_000);
+    await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await handle.result();
+  });
+
+  it('`temporal workflow list --query \'ProdAccessState="active"\'` lists the live grants and no ended one', async () => {
+    const live = await activeGrant();
+    const ended = await activeGrant();
+    await ended.handle.signal('revoke', { by: 'test', reason: 'ended' });
+    await ended.handle.result();
+    const listed = await eventually(
+      () => temporal('workflow', 'list', '--query', 'ProdAccessState="active"', '-o', 'json'),
+      (output) => output.includes(live.request.requestId) && !output.includes(ended.request.requestId),
+    );
+    assert.ok(listed.includes(`prod-access-${live.request.requestId}`));
+    await live.handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await live.handle.result();
+  });
 });
