@@ -2,6 +2,7 @@
  * The test stand: the real servers every test talks to, started once per run on free 127.0.0.1 ports.
  * Point a test run at servers you already run with:
  *   KEYCARD_TEST_TEMPORAL_ADDRESS       a Temporal dev server (the ProdAccess* search attributes get registered)
+ *   KEYCARD_TEST_TEMPORAL_UI_URL        its Web UI (required with the address)
  *   KEYCARD_TEST_TIME_SKIPPING_ADDRESS  a Temporal time-skipping test server
  *   KEYCARD_TEST_MONGODB_URL            MongoDB or FerretDB (a fresh database per run is used)
  *   KEYCARD_TEST_MOTO_URL               a moto server (seeded with a new permission set and user per run)
@@ -32,7 +33,7 @@ export interface Seed {
 }
 
 export interface Stand {
-  devServer: { address: string; env: TestWorkflowEnvironment; process?: ServerProcess };
+  devServer: { address: string; uiUrl: string; env: TestWorkflowEnvironment; process?: ServerProcess };
   timeSkipping: TestWorkflowEnvironment;
   mongoUrl: string;
   motoUrl: string;
@@ -71,7 +72,7 @@ export async function startStand(): Promise<Stand> {
     await registerSearchAttributes(timeSkipping.connection, 'default', createLogger('warn'));
     const env = await TestWorkflowEnvironment.createFromExistingServer({ address: dev.address });
     current = {
-      devServer: { address: dev.address, env, process: dev.process },
+      devServer: { address: dev.address, uiUrl: dev.uiUrl, env, process: dev.process },
       timeSkipping,
       mongoUrl: mongo.url,
       motoUrl: moto.url,
@@ -95,13 +96,18 @@ export async function stopStand(): Promise<void> {
   await Promise.all(running.processes.map((server) => server.stop()));
 }
 
-async function startDevServer(): Promise<{ address: string; process?: ServerProcess }> {
+async function startDevServer(): Promise<{ address: string; uiUrl: string; process?: ServerProcess }> {
   const existing = process.env.KEYCARD_TEST_TEMPORAL_ADDRESS;
   if (existing) {
+    const uiUrl = process.env.KEYCARD_TEST_TEMPORAL_UI_URL;
+    if (!uiUrl)
+      throw new Error(
+        'KEYCARD_TEST_TEMPORAL_UI_URL is required with KEYCARD_TEST_TEMPORAL_ADDRESS (e.g. http://127.0.0.1:8233)',
+      );
     const connection = await Connection.connect({ address: existing });
     await registerSearchAttributes(connection, 'default', createLogger('warn'));
     await connection.close();
-    return { address: existing };
+    return { address: existing, uiUrl };
   }
   const [port, uiPort] = [await freePort(), await freePort()];
   const server = startProcess('temporal-dev', tool('temporal'), [
@@ -113,7 +119,8 @@ async function startDevServer(): Promise<{ address: string; process?: ServerProc
     String(port),
     '--ui-port',
     String(uiPort),
-    '--headless',
+    '--ui-ip',
+    '127.0.0.1',
     '--log-level',
     'error',
     ...searchAttributeDefinitions.flatMap(({ name, type }) => [
@@ -131,7 +138,9 @@ async function startDevServer(): Promise<{ address: string; process?: ServerProc
       await connection.close();
     }
   });
-  return { address, process: server };
+  const uiUrl = `http://127.0.0.1:${uiPort}`;
+  await waitUntilReady(server, async () => (await fetch(uiUrl)).ok);
+  return { address, uiUrl, process: server };
 }
 
 async function startTimeSkippingServer(): Promise<{ address: string; process?: ServerProcess }> {
