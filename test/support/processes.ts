@@ -156,3 +156,18 @@ function tail(file: string): string {
     return '(no log)';
   }
 }
+
+/**
+ * A free port found now can be taken by another server before ours binds it (servers start in parallel, and the
+ * dev server opens internal ports of its own): start again on new ports when that happens.
+ */
+export async function retryOnPortClash<T>(start: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      const clash = error instanceof Error && /address already in use|EADDRINUSE/i.test(error.message);
+      if (!clash || attempt >= attempts) throw error;
+    }
+  }
+}

@@ -18,7 +18,16 @@ import { createLogger } from '../../src/logger';
 import { registerSearchAttributes } from '../../src/temporal';
 import { searchAttributeDefinitions } from '../../src/workflows/definitions';
 import { AwsFaultProxy } from './awsFaultProxy';
-import { freePort, portOpen, startProcess, tempDir, tool, waitUntilReady, type ServerProcess } from './processes';
+import {
+  freePort,
+  portOpen,
+  retryOnPortClash,
+  startProcess,
+  tempDir,
+  tool,
+  waitUntilReady,
+  type ServerProcess,
+} from './processes';
 
 export const AWS_REGION = 'us-east-1';
 export const TARGET_ACCOUNT_ID = '123456789012';
@@ -59,10 +68,10 @@ export async function startStand(): Promise<Stand> {
   };
   try {
     const [dev, skipping, mongo, moto, workflowBundle] = await Promise.all([
-      startDevServer().then(started),
-      startTimeSkippingServer().then(started),
-      startMongo().then(started),
-      startMoto().then(started),
+      retryOnPortClash(startDevServer).then(started),
+      retryOnPortClash(startTimeSkippingServer).then(started),
+      retryOnPortClash(startMongo).then(started),
+      retryOnPortClash(startMoto).then(started),
       bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../../src/workflows'), logger: quietBundlerLogger }),
     ]);
     const aws = new AwsFaultProxy(moto.url);
