@@ -86,6 +86,13 @@ const schema = z.object({
   EXPIRY_WARNING: duration('15m').default(parseDuration('15m')),
   GRANT_TTL: duration('4h').default(parseDuration('4h')),
   IDENTITY_CENTER_POLL_INTERVAL: duration('1s').default(parseDuration('1s')),
+  RECONCILE_INTERVAL: duration('5m').default(parseDuration('5m')),
+  RECONCILE_GRACE: duration('2m').default(parseDuration('2m')),
+  RECONCILE_MODE: z.enum(['report', 'enforce'], { error: 'must be report or enforce' }).default('report'),
+  RECONCILE_ALLOW: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .default([]),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -4,15 +4,20 @@
  */
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from './activities';
 import { IdentityCenter } from './activities/identityCenter';
 import { GrantRecords } from './activities/records';
+import { Reconciler, reconcilePolicy, workflowStateFrom } from './activities/reconcile';
 import { createSlackClient, SlackNotifier } from './activities/slack';
+import { formatDuration } from './domain/duration';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { connectMongo } from './mongo';
 import { connectClient, connectWorker, registerSearchAttributes } from './temporal';
+
+export const RECONCILE_SCHEDULE_ID = 'prod-access-reconcile';
 
 export interface IdentityCenterOptions {
   region: string;
@@ -59,14 +64,11 @@ export async function createKeycardWorker(options: KeycardWorkerOptions): Promis
   });
 }
 
-export async function runWorker(config: Config, logger: Logger): Promise<void> {
+/** What the activities and `keycard` commands share: records, Identity Center, Slack, alerts, the reconciler. */
+export async function connectDependencies(config: Config, logger: Logger, temporal?: Client) {
   const mongo = await connectMongo(config.MONGODB_URL);
   const records = new GrantRecords(mongo.db);
   await records.ensureIndexes();
-  const client = await connectClient(config);
-  await registerSearchAttributes(client, config.TEMPORAL_NAMESPACE, logger);
-  await client.close();
-  const connection = await connectWorker(config);
   const identityCenter = createIdentityCenter({
     region: config.AWS_REGION,
     endpoint: config.AWS_ENDPOINT_URL,
@@ -74,11 +76,64 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     identityStoreId: config.IDENTITY_STORE_ID,
     pollIntervalMs: config.IDENTITY_CENTER_POLL_INTERVAL,
   });
+  const slack = slackNotifier(config, logger);
+  const alert = async (message: string) => {
+    logger.error({ alert: true }, message);
+    if (slack && config.APPROVER_CHANNEL) await slack.postAlert(config.APPROVER_CHANNEL, message);
+  };
+  const reconciler = new Reconciler(
+    { records, identityCenter, alert, logger, workflowState: temporal ? workflowStateFrom(temporal) : undefined },
+    reconcilePolicy(config),
+  );
+  return { mongo, records, identityCenter, slack, reconciler };
+}
+
+/** The reconcile schedule, created or brought up to date with the configuration at every worker start. */
+export async function ensureReconcileSchedule(client: Client, config: Config, logger: Logger): Promise<void> {
+  const interval = formatDuration(config.RECONCILE_INTERVAL);
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'reconcile',
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [{}],
+  };
+  try {
+    await client.schedule.create({
+      scheduleId: RECONCILE_SCHEDULE_ID,
+      spec: { intervals: [{ every: config.RECONCILE_INTERVAL }] },
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    });
+    logger.info({ scheduleId: RECONCILE_SCHEDULE_ID, every: interval }, 'created the reconcile schedule');
+  } catch (error) {
+    if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+    await client.schedule.getHandle(RECONCILE_SCHEDULE_ID).update((previous) => ({
+      ...previous,
+      spec: { intervals: [{ every: config.RECONCILE_INTERVAL }] },
+      action,
+      policies: { ...previous.policies, overlap: ScheduleOverlapPolicy.SKIP },
+    }));
+  }
+}
+
+export async function runWorker(config: Config, logger: Logger): Promise<void> {
+  const clientConnection = await connectClient(config);
+  await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE, logger);
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureReconcileSchedule(client, config, logger);
+  const { mongo, records, identityCenter, slack, reconciler } = await connectDependencies(config, logger, client);
+  const connection = await connectWorker(config);
   const worker = await createKeycardWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ identityCenter, records, logger, slack: slackNotifier(config, logger) }),
+    activities: createActivities({
+      identityCenter,
+      records,
+      logger,
+      slack,
+      reconciler: { run: (options) => reconciler.run(options), mode: config.RECONCILE_MODE },
+    }),
   });
   logger.info(
     { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
@@ -88,6 +143,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
+    await clientConnection.close();
     await mongo.client.close();
     logger.info('worker stopped');
   }

@@ -54,6 +54,12 @@ describe('the worker process', function () {
         { timeoutMs: 60_000 },
       );
       assert.match(worker.output(), /worker running/);
+      // The worker created the reconcile schedule: every 5 minutes (the default), overlapping runs skipped.
+      const schedule = await devServer.env.client.schedule.getHandle('prod-access-reconcile').describe();
+      assert.equal(schedule.spec.intervals?.[0]?.every, 300_000);
+      assert.equal(schedule.policies.overlap, 'SKIP');
+      assert.equal(schedule.action.type === 'startWorkflow' && schedule.action.taskQueue, taskQueue);
+      await devServer.env.client.schedule.getHandle('prod-access-reconcile').delete();
       const { request, userId } = await newRequest({ duration: '1h' });
       const handle = await startAccessRequest(devServer.env.client, taskQueue, request);
       await eventually(

@@ -105,6 +105,29 @@ export class IdentityCenter {
     }
   }
 
+  /** The Identity Store users assigned to a target (groups are not Keycard's business). */
+  async listUserAssignments(target: Target): Promise<string[]> {
+    try {
+      const users: string[] = [];
+      const pages = paginateListAccountAssignments(
+        { client: this.ssoAdmin },
+        {
+          InstanceArn: this.settings.instanceArn,
+          AccountId: target.accountId,
+          PermissionSetArn: target.permissionSetArn,
+        },
+      );
+      for await (const page of pages) {
+        for (const assignment of page.AccountAssignments ?? []) {
+          if (assignment.PrincipalType === 'USER' && assignment.PrincipalId) users.push(assignment.PrincipalId);
+        }
+      }
+      return [...new Set(users)];
+    } catch (error) {
+      throw translate(error, 'list assignments (sso:ListAccountAssignments)');
+    }
+  }
+
   /** Creates the assignment and returns once Identity Center says SUCCEEDED. FAILED throws AssignmentFailedError. */
   async assign(target: Target, principalId: string, progress: AssignmentProgress): Promise<AssignmentResult> {
     let requestId = progress.resumeRequestId;

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { GrantStatus, NoticeType, Target } from '../domain/grant';
 import { PrincipalNotFoundError, type AssignmentResult, type IdentityCenter } from './identityCenter';
 import type { GrantEventInput, GrantRecords } from './records';
+import type { ReconcileMode, ReconcileOptions, ReconcileSummary } from './reconcile';
 import { SlackPermanentError, type MessageRef, type SlackNotifier } from './slack';
 
 export interface ActivityDependencies {
@@ -15,6 +16,8 @@ export interface ActivityDependencies {
   logger: Logger;
   /** Absent when the worker has no SLACK_BOT_TOKEN: Slack requests then fail loudly instead of waiting forever. */
   slack?: SlackNotifier;
+  /** The reconciliation backstop and its default mode (RECONCILE_MODE). */
+  reconciler?: { run: (options: ReconcileOptions) => Promise<ReconcileSummary>; mode: ReconcileMode };
 }
 
 export interface RequesterLookup {
@@ -36,7 +39,7 @@ export interface Alert {
   channel?: string;
 }
 
-export function createActivities({ identityCenter, records, logger, slack }: ActivityDependencies) {
+export function createActivities({ identityCenter, records, logger, slack, reconciler }: ActivityDependencies) {
   function slackOrFail(): SlackNotifier {
     if (!slack) throw new SlackPermanentError('Slack is not configured on this worker: set SLACK_BOT_TOKEN');
     return slack;
@@ -88,6 +91,12 @@ export function createActivities({ identityCenter, records, logger, slack }: Act
     async raiseAlert(alert: Alert): Promise<void> {
       logger.error({ alert: true, requestId: alert.requestId, workflowId: alert.workflowId }, alert.message);
       if (alert.channel && slack) await slack.postAlert(alert.channel, alert.message);
+    },
+
+    /** One reconciliation run (the schedule's workflow calls this). */
+    async reconcileNow(options: Partial<ReconcileOptions> = {}): Promise<ReconcileSummary> {
+      if (!reconciler) throw new Error('this worker was started without the reconciler');
+      return reconciler.run({ mode: options.mode ?? reconciler.mode, dryRun: options.dryRun });
     },
 
     async expandApprovers(approvers: string[]): Promise<string[]> {

@@ -43,11 +43,33 @@ export interface AuditEvent {
   workflowId: string;
   /** Position in the grant's own history: 1 for the request, then one more per state change. */
   seq: number;
-  type: GrantEventType;
+  type: AuditEventType;
   at: Date;
   actor: string;
   reason?: string;
   details?: Record<string, unknown>;
+}
+
+/** Events of the grant workflow, and those the reconciler writes. */
+export type AuditEventType =
+  | GrantEventType
+  | 'revoked_by_reconciler'
+  | 'revoke_redone'
+  | 'overdue_alert'
+  | 'drift_found'
+  | 'drift_removed'
+  | 'reconcile_summary';
+
+export interface DriftFinding {
+  _id: string;
+  firstSeenAt: Date;
+  details: Record<string, unknown>;
+}
+
+export const RECONCILER_ACTOR = 'keycard-reconciler';
+
+export function leaseKey(principalId: string, targetKeyValue: string): string {
+  return `${principalId}|${targetKeyValue}`;
 }
 
 /** What the workflow hands the recordEvent activity: the event and the grant as it stands after it. */
@@ -67,10 +89,12 @@ const DUPLICATE_KEY = 11000;
 export class GrantRecords {
   readonly grants: Collection<GrantRecord>;
   readonly audit: Collection<AuditEvent>;
+  readonly drift: Collection<DriftFinding>;
 
   constructor(db: Db) {
     this.grants = db.collection<GrantRecord>('grants');
     this.audit = db.collection<AuditEvent>('audit');
+    this.drift = db.collection<DriftFinding>('drift_findings');
   }
 
   /** Made at start-up; creating an index that exists is a no-op. */
@@ -79,6 +103,7 @@ export class GrantRecords {
     await this.grants.createIndex({ state: 1, expiresAt: 1 }, { name: 'state_expiresAt' });
     await this.grants.createIndex({ 'requester.email': 1, requestedAt: -1 }, { name: 'requester_requestedAt' });
     await this.grants.createIndex({ principalId: 1, targetKey: 1, state: 1 }, { name: 'lease' });
+    await this.grants.createIndex({ state: 1, revokedAt: 1 }, { name: 'state_revokedAt' });
     await this.audit.createIndex({ requestId: 1, seq: 1 }, { name: 'requestId_seq' });
     await this.audit.createIndex({ at: 1 }, { name: 'at' });
   }
@@ -167,6 +192,71 @@ export class GrantRecords {
       )
       .sort((a, b) => (b.expiresAt as Date).getTime() - (a.expiresAt as Date).getTime())[0];
     return later ? { workflowId: later.workflowId, expiresAt: (later.expiresAt as Date).toISOString() } : undefined;
+  }
+
+  /** Grants still marked active whose expiry is before `before`: the sweep's to-do list (index state_expiresAt). */
+  async overdueGrants(before: Date): Promise<GrantRecord[]> {
+    return this.grants.find({ state: 'active', expiresAt: { $lt: before } }).toArray();
+  }
+
+  /** Grants revoked since `since` (index state_revokedAt), to confirm Identity Center agrees. */
+  async recentlyRevoked(since: Date): Promise<GrantRecord[]> {
+    return this.grants.find({ state: 'revoked', revokedAt: { $gte: since } }).toArray();
+  }
+
+  /** principalId|targetKey of every grant that holds or is about to hold an assignment. */
+  async liveLeaseKeys(): Promise<Set<string>> {
+    const live = await this.grants
+      .find({ state: { $in: ['active', 'pending'] }, principalId: { $exists: true } })
+      .project<{ principalId: string; targetKey: string }>({ principalId: 1, targetKey: 1 })
+      .toArray();
+    return new Set(live.map((grant) => leaseKey(grant.principalId, grant.targetKey)));
+  }
+
+  /** The reconciler revoked what a workflow no longer could: the record and the audit trail say so. */
+  async markRevokedByReconciler(grant: GrantRecord, reason: string, runId: string, at: Date): Promise<void> {
+    const updated = await this.grants.findOneAndUpdate(
+      { requestId: grant.requestId, state: 'active' },
+      {
+        $set: { state: 'revoked', revokedAt: at, revokedBy: RECONCILER_ACTOR, revokeReason: reason, updatedAt: at },
+        $inc: { version: 1 },
+      },
+      { returnDocument: 'after' },
+    );
+    await this.appendAuditEvent({
+      _id: `${runId}:${grant.requestId}:revoked_by_reconciler`,
+      requestId: grant.requestId,
+      workflowId: grant.workflowId,
+      seq: updated?.version ?? grant.version + 1,
+      type: 'revoked_by_reconciler',
+      at,
+      actor: RECONCILER_ACTOR,
+      reason,
+    });
+  }
+
+  /** Appends an event; an event id already written (a retry) is left as it is. */
+  async appendAuditEvent(event: AuditEvent): Promise<void> {
+    try {
+      await this.audit.insertOne(event);
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    }
+  }
+
+  /** Remembers a drift finding; true only the first time it is seen, so it is reported once. */
+  async recordDriftFinding(key: string, details: Record<string, unknown>, at: Date): Promise<boolean> {
+    try {
+      await this.drift.insertOne({ _id: key, firstSeenAt: at, details });
+      return true;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  async forgetDriftFinding(key: string): Promise<void> {
+    await this.drift.deleteOne({ _id: key });
   }
 
   async grant(requestId: string): Promise<GrantRecord | null> {

@@ -1,2 +1,3 @@
 export { lookupRequester } from './lookupRequester';
 export { prodAccess } from './prodAccess';
+export { reconcile } from './reconcile';

@@ -115,6 +115,8 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     reason: request.reason,
     duration: formatDuration(durationMs),
     approvedBy: request.approvedBy,
+    // Known up front for Slack requests: recorded with the request, so the reconciler never mistakes it for drift.
+    principalId: request.principalId,
     maxTotalDuration: formatDuration(parseDuration(request.limits?.maxTotalDuration ?? DEFAULT_MAX_TOTAL_DURATION)),
     history: [],
   };

@@ -5,6 +5,12 @@ import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
+import {
+  Reconciler,
+  workflowStateFrom,
+  type ReconcileMode,
+  type ReconcilePolicy,
+} from '../../src/activities/reconcile';
 import { createSlackClient, SlackNotifier } from '../../src/activities/slack';
 import { GrantRecords } from '../../src/activities/records';
 import type { AccessRequest } from '../../src/domain/grant';
@@ -26,11 +32,25 @@ export class CapturedLog extends Writable {
 }
 
 export const TEST_SLACK_BOT_TOKEN = 'xoxb-test-bot-token-not-a-secret';
+export const TEST_APPROVER_CHANNEL = 'C0APPROVERS';
 
 let mongo: MongoConnection | undefined;
 export async function records(): Promise<GrantRecords> {
   mongo ??= await connectMongo(stand().mongoUrl);
   const grantRecords = new GrantRecords(mongo.db);
+  await grantRecords.ensureIndexes();
+  return grantRecords;
+}
+
+const otherDatabases = new Map<string, MongoConnection>();
+/** Records in a database of their own, on the stand's MongoDB server. */
+export async function recordsIn(url: string): Promise<GrantRecords> {
+  let connection = otherDatabases.get(url);
+  if (!connection) {
+    connection = await connectMongo(url);
+    otherDatabases.set(url, connection);
+  }
+  const grantRecords = new GrantRecords(connection.db);
   await grantRecords.ensureIndexes();
   return grantRecords;
 }
@@ -50,6 +70,10 @@ export interface TestWorker {
 
 export interface WorkerOptions {
   taskQueue?: string;
+  /** Records in another database than the stand's (tests that need a world of their own). */
+  mongoUrl?: string;
+  /** Runs the reconciler too, with this policy (targets default to the seeded one). */
+  reconcile?: Partial<ReconcilePolicy> & { mode?: ReconcileMode };
   /** The Web API base of a fake Slack; without it the worker has no Slack. */
   slackApiUrl?: string;
 }
@@ -57,6 +81,7 @@ export interface WorkerOptions {
 /** Starts a Keycard worker on its own task queue against `env`, with activities pointed at the stand. */
 export async function startWorker(env: TestWorkflowEnvironment, options: WorkerOptions = {}): Promise<TestWorker> {
   const { taskQueue = `keycard-test-${randomUUID()}`, slackApiUrl } = options;
+  const grantRecords = options.mongoUrl ? await recordsIn(options.mongoUrl) : await records();
   const { aws, seed, workflowBundle } = stand();
   const log = new CapturedLog();
   const logger = createLogger('info', log);
@@ -67,6 +92,28 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
     identityStoreId: seed.identityStoreId,
     pollIntervalMs: 200,
   });
+  const slack = slackApiUrl ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl)) : undefined;
+  const reconciler = options.reconcile
+    ? new Reconciler(
+        {
+          records: grantRecords,
+          identityCenter,
+          logger,
+          workflowState: workflowStateFrom(env.client),
+          alert: async (message) => {
+            logger.error({ alert: true }, message);
+            await slack?.postAlert(TEST_APPROVER_CHANNEL, message);
+          },
+        },
+        {
+          graceMs: 1_000,
+          lookbackMs: 600_000,
+          allow: [],
+          targets: [{ accountId: seed.accountId, permissionSetArn: seed.permissionSetArn }],
+          ...options.reconcile,
+        },
+      )
+    : undefined;
   const worker = await createKeycardWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -74,9 +121,13 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
     workflowBundle,
     activities: createActivities({
       identityCenter,
-      records: await records(),
+      records: grantRecords,
       logger,
-      slack: slackApiUrl ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl)) : undefined,
+      slack,
+      reconciler: reconciler && {
+        run: (runOptions) => reconciler.run(runOptions),
+        mode: options.reconcile?.mode ?? 'report',
+      },
     }),
   });
   const running = worker.run();
@@ -118,15 +169,18 @@ export async function createIdentityStoreUserFor(email: string): Promise<string>
   return createIdentityStoreUser(email);
 }
 
-/** What moto itself lists for this user, asked directly (not through the fault proxy). */
-export async function isAssignedInMoto(principalId: string): Promise<boolean> {
+/** What moto itself lists for this user on a target (the seeded one by default), asked directly (not through the proxy). */
+export async function isAssignedInMoto(
+  principalId: string,
+  target?: { accountId: string; permissionSetArn: string },
+): Promise<boolean> {
   const { motoUrl, seed } = stand();
   const ssoAdmin = new SSOAdminClient(awsClientConfig(motoUrl));
   const { AccountAssignments } = await ssoAdmin.send(
     new ListAccountAssignmentsCommand({
       InstanceArn: seed.instanceArn,
-      AccountId: seed.accountId,
-      PermissionSetArn: seed.permissionSetArn,
+      AccountId: target?.accountId ?? seed.accountId,
+      PermissionSetArn: target?.permissionSetArn ?? seed.permissionSetArn,
     }),
   );
   return (AccountAssignments ?? []).some((assignment) => assignment.PrincipalId === principalId);

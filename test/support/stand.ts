@@ -105,7 +105,7 @@ export async function stopStand(): Promise<void> {
   await Promise.all(running.processes.map((server) => server.stop()));
 }
 
-async function startDevServer(): Promise<{ address: string; uiUrl: string; process?: ServerProcess }> {
+export async function startDevServer(): Promise<{ address: string; uiUrl: string; process?: ServerProcess }> {
   const existing = process.env.KEYCARD_TEST_TEMPORAL_ADDRESS;
   if (existing) {
     const uiUrl = process.env.KEYCARD_TEST_TEMPORAL_UI_URL;

@@ -1,0 +1,26 @@
+/**
+ * `keycard`: the operator's command line. Each subcommand lives in its own module and registers itself here.
+ * Exit codes: 0 clean, 1 acted or found something, 2 error.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerReconcile } from './reconcile';
+
+export function program(): Command {
+  const keycard = new Command('keycard')
+    .description('Keycard: just-in-time production access, operated from the command line')
+    .exitOverride()
+    .showHelpAfterError();
+  registerReconcile(keycard);
+  return keycard;
+}
+
+/** Runs the CLI and resolves to its exit code; subcommand actions set `process.exitCode`. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+}

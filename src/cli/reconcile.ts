@@ -1,0 +1,66 @@
+/**
+ * `keycard reconcile [--mode report|enforce] [--dry-run]`: the reconcile sweep as a plain command, for cron when
+ * the Temporal cluster itself is down. Exit 0 when clean, 1 when it acted or found drift, 2 on error.
+ */
+import { Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import { actedOrFound, type ReconcileMode, type ReconcileSummary } from '../activities/reconcile';
+import { loadConfig, loadDotEnv } from '../config';
+import { createLogger } from '../logger';
+import { connectClient } from '../temporal';
+import { connectDependencies } from '../worker';
+
+export function registerReconcile(keycard: Command): void {
+  keycard
+    .command('reconcile')
+    .description('revoke overdue grants, re-check revocations, and report (or remove) standing access')
+    .option('--mode <mode>', 'report: tell the approvers about standing access; enforce: also remove it')
+    .option('--dry-run', 'say what would be done; change nothing')
+    .option('--json', 'print the summary as JSON')
+    .action(async (options: { mode?: string; dryRun?: boolean; json?: boolean }) => {
+      loadDotEnv();
+      const config = loadConfig();
+      const mode = (options.mode ?? config.RECONCILE_MODE) as ReconcileMode;
+      if (mode !== 'report' && mode !== 'enforce') throw new Error(`--mode must be report or enforce, not "${mode}"`);
+      // Logs go to stderr: stdout is the summary.
+      const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr);
+      const temporal = await connectTemporalIfUp(config);
+      const { mongo, reconciler } = await connectDependencies(config, logger, temporal?.client);
+      try {
+        const summary = await reconciler.run({ mode, dryRun: Boolean(options.dryRun) });
+        if (!temporal) {
+          process.stderr.write(
+            'keycard: Temporal is unreachable; overdue grants are revoked without asking their workflows\n',
+          );
+        }
+        process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
+        process.exitCode = actedOrFound(summary) ? 1 : 0;
+      } finally {
+        await mongo.client.close();
+        await temporal?.connection.close();
+      }
+    });
+}
+
+async function connectTemporalIfUp(config: ReturnType<typeof loadConfig>) {
+  try {
+    const connection = await Promise.race([
+      connectClient(config),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 5_000)),
+    ]);
+    await connection.workflowService.getSystemInfo({});
+    return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(summary: ReconcileSummary): string {
+  const lines = [
+    `reconcile ${summary.dryRun ? '(dry run) ' : ''}in ${summary.mode} mode at ${summary.at}`,
+    `  checked: ${summary.checked.overdue} overdue, ${summary.checked.revoked} recent revocations, ${summary.checked.assignments} assignments`,
+    `  revoked: ${summary.revoked}  alerted: ${summary.alerted}  drift found: ${summary.driftFound}  drift removed: ${summary.driftRemoved}`,
+    ...summary.findings.map((finding) => `  - ${finding.kind}: ${finding.detail}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
