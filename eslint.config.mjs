@@ -12,6 +12,15 @@ export default tseslint.config(
     },
   },
   {
+    // The npm bin shim is plain CommonJS run by Node.
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
       // Workflow code must be deterministic: time and randomness come from the workflow sandbox only.
