@@ -80,6 +80,7 @@ const schema = z.object({
     })
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  OPS_PORT: z.coerce.number().int().min(1).max(65534).default(9464),
   REQUEST_TIMEOUT: duration('1h').default(parseDuration('1h')),
   MAX_GRANT_DURATION: duration('8h').default(parseDuration('8h')),
   MAX_TOTAL_GRANT_DURATION: duration('12h').default(parseDuration('12h')),

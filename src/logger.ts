@@ -21,7 +21,11 @@ export const REDACTED_PATHS = [
   'config.MONGODB_URL',
 ];
 
-export function createLogger(level = 'info', destination?: DestinationStream): Logger {
+/**
+ * `secrets`: the configured secret values. Every line is scrubbed of them on its way out, whatever field, message or
+ * stack trace they hide in, so they never reach a log even inside an error dump.
+ */
+export function createLogger(level = 'info', destination?: DestinationStream, secrets: string[] = []): Logger {
   return pino(
     {
       name: 'keycard',
@@ -30,8 +34,34 @@ export function createLogger(level = 'info', destination?: DestinationStream): L
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination,
+    scrubbing(destination ?? process.stdout, secrets),
   );
+}
+
+function scrubbing(destination: DestinationStream, secrets: string[]): DestinationStream {
+  const needles = [...new Set(secrets.filter((secret) => secret.length >= 6))].flatMap((secret) => [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+  ]);
+  if (needles.length === 0) return destination;
+  return {
+    write(line: string) {
+      let clean = line;
+      for (const needle of needles) clean = clean.split(needle).join('[redacted]');
+      destination.write(clean);
+    },
+  };
+}
+
+/** The values in the configuration and environment that must never be logged. */
+export function secretValues(config: Partial<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromConfig = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'TEMPORAL_API_KEY'].map((name) =>
+    typeof config[name] === 'string' ? (config[name] as string) : '',
+  );
+  const mongoPassword = /^mongodb(?:\+srv)?:\/\/[^:/@]+:([^@]+)@/.exec(String(config.MONGODB_URL ?? ''))?.[1] ?? '';
+  const fromEnv = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].map((name) => env[name] ?? '');
+  return [...fromConfig, mongoPassword, decodeURIComponent(mongoPassword), ...fromEnv].filter(Boolean);
 }
 
 export type { Logger };

@@ -1,18 +1,20 @@
 /**
- * Keycard in one process: the worker and the Slack app. `npm start` runs this.
+ * Keycard in one process: the worker, the Slack app and the ops endpoints. `npm start` runs this. Without
+ * TEMPORAL_ADDRESS or MONGODB_URL it starts an embedded Temporal dev server and FerretDB first (see embedded.ts).
  */
 import { Client } from '@temporalio/client';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
-import { createLogger } from './logger';
+import { startEmbeddedServices } from './embedded';
+import { createLogger, secretValues } from './logger';
+import { installTemporalRuntime, sdkMetricsAddress, startOpsFor } from './observability';
 import { createSlackApp } from './slack/app';
 import { connectClient } from './temporal';
 import { runWorker } from './worker';
 
-async function main(): Promise<void> {
-  loadDotEnv();
-  let config: Config;
+/** Validates before anything starts: missing Slack/AWS settings are listed at once, embedded stores count as set. */
+function configOrExit(env: NodeJS.ProcessEnv): Config {
   try {
-    config = loadConfig(process.env, { slack: true });
+    return loadConfig(env, { slack: true });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -20,11 +22,23 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  configOrExit({ ...process.env, MONGODB_URL: process.env.MONGODB_URL || 'mongodb://embedded/keycard' });
+  const bootLogger = createLogger(process.env.LOG_LEVEL || 'info', undefined, secretValues(process.env));
+  const embedded = await startEmbeddedServices(process.env, bootLogger);
+  Object.assign(process.env, embedded.env);
+  const config = configOrExit(process.env);
+  const logger = createLogger(config.LOG_LEVEL, undefined, secretValues(config));
+
+  installTemporalRuntime(logger, sdkMetricsAddress(config));
+  const ops = await startOpsFor(config, logger);
   const connection = await connectClient(config);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const slack = createSlackApp({ config, temporal, logger });
-  // The worker stops on SIGINT/SIGTERM by itself (after the tasks in hand); the Slack app stops with it.
+  // The worker stops on SIGINT/SIGTERM by itself (after the tasks in hand); everything else stops with it.
   const worker = runWorker(config, logger);
   await slack.start();
   logger.info(
@@ -35,7 +49,10 @@ async function main(): Promise<void> {
     await worker;
   } finally {
     await slack.stop();
+    await ops.close();
     await connection.close();
+    await embedded.stop();
+    logger.info('Keycard stopped');
   }
 }
 

@@ -13,7 +13,8 @@ import { Reconciler, reconcilePolicy, workflowStateFrom } from './activities/rec
 import { createSlackClient, SlackNotifier } from './activities/slack';
 import { formatDuration } from './domain/duration';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
-import { createLogger, type Logger } from './logger';
+import { createLogger, secretValues, type Logger } from './logger';
+import { installTemporalRuntime, sdkMetricsAddress, startOpsFor } from './observability';
 import { connectMongo } from './mongo';
 import { connectClient, connectWorker, registerSearchAttributes } from './temporal';
 
@@ -167,8 +168,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
-  await runWorker(config, logger);
+  const logger = createLogger(config.LOG_LEVEL, undefined, secretValues(config));
+  installTemporalRuntime(logger, sdkMetricsAddress(config));
+  const ops = await startOpsFor(config, logger);
+  try {
+    await runWorker(config, logger);
+  } finally {
+    await ops.close();
+  }
 }
 
 if (require.main === module) {

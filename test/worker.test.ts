@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
 import { eventually, isAssignedInMoto, newRequest } from './support/keycard';
-import { PROJECT_ROOT, tempDir } from './support/processes';
+import { freePort, PROJECT_ROOT, tempDir } from './support/processes';
 import { AWS_REGION, stand } from './support/stand';
 
 const WORKER = path.join(PROJECT_ROOT, 'dist/src/worker.js');
@@ -37,6 +37,7 @@ describe('the worker process', function () {
     const worker = startWorkerProcess({
       TEMPORAL_ADDRESS: devServer.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
+      OPS_PORT: String(await freePort()),
       MONGODB_URL: mongoUrl,
       AWS_REGION,
       AWS_ENDPOINT_URL: aws.endpoint,

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { GrantStatus, NoticeType, Target } from '../domain/grant';
 import { PrincipalNotFoundError, type AssignmentResult, type IdentityCenter } from './identityCenter';
 import type { GrantEventInput, GrantRecords } from './records';
+import { observeGrantEvent } from '../observability';
 import type { ReconcileMode, ReconcileOptions, ReconcileSummary } from './reconcile';
 import { SlackPermanentError, type MessageRef, type SlackNotifier } from './slack';
 
@@ -81,6 +82,7 @@ export function createActivities({ identityCenter, records, logger, slack, recon
 
     async recordEvent(event: GrantEventInput): Promise<void> {
       await records.recordEvent(event);
+      observeGrantEvent(event);
     },
 
     async laterLease(lease: { requestId: string; principalId: string; target: Target; expiresAt: string }) {

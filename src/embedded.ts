@@ -1,0 +1,173 @@
+/**
+ * `npm start` on a fresh machine: when TEMPORAL_ADDRESS is unset, a Temporal dev server (from the tools the project
+ * installs into .tools/) on the standard ports 7233 / Web UI 8233 unless taken, persisting to .data/; when
+ * MONGODB_URL is unset, FerretDB with SQLite under .data/. Both stop when Keycard stops.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { MongoClient } from 'mongodb';
+import type { Logger } from './logger';
+import { searchAttributeDefinitions } from './workflows/definitions';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+export interface EmbeddedServices {
+  /** Environment to add: TEMPORAL_ADDRESS and/or MONGODB_URL of what was started. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logger): Promise<EmbeddedServices> {
+  const dataDir = path.resolve(env.KEYCARD_DATA_DIR ?? path.join(PROJECT_ROOT, '.data'));
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(children.map(stopChild));
+  };
+  process.once('exit', () => children.forEach((child) => child.pid && tryKill(-child.pid, 'SIGKILL')));
+  const added: Record<string, string> = {};
+  try {
+    if (!env.TEMPORAL_ADDRESS) {
+      mkdirSync(dataDir, { recursive: true });
+      const port = await portOr(7233);
+      const uiPort = await portOr(8233);
+      const child = launch(
+        tool('temporal'),
+        [
+          'server',
+          'start-dev',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--ui-port',
+          String(uiPort),
+          '--db-filename',
+          path.join(dataDir, 'temporal.db'),
+          '--log-level',
+          'warn',
+          ...searchAttributeDefinitions.flatMap(({ name, type }) => [
+            '--search-attribute',
+            `${name}=${type === 'DATETIME' ? 'Datetime' : 'Keyword'}`,
+          ]),
+        ],
+        path.join(dataDir, 'temporal.log'),
+      );
+      children.push(child);
+      added.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+      await until(child, 'Temporal dev server', async () => {
+        const connection = await Connection.connect({ address: added.TEMPORAL_ADDRESS, connectTimeout: 1_000 });
+        try {
+          await connection.workflowService.describeNamespace({ namespace: 'default' });
+        } finally {
+          await connection.close();
+        }
+      });
+      logger.info(
+        {
+          address: added.TEMPORAL_ADDRESS,
+          webUi: `http://127.0.0.1:${uiPort}`,
+          data: path.join(dataDir, 'temporal.db'),
+        },
+        `embedded Temporal dev server running; Web UI at http://127.0.0.1:${uiPort}`,
+      );
+    }
+    if (!env.MONGODB_URL) {
+      const storeDir = path.join(dataDir, 'ferretdb');
+      mkdirSync(storeDir, { recursive: true });
+      const port = await portOr(27017);
+      const child = launch(
+        tool('ferretdb'),
+        [
+          '--handler=sqlite',
+          `--sqlite-url=file:${storeDir}/`,
+          `--listen-addr=127.0.0.1:${port}`,
+          '--state-dir=-',
+          '--debug-addr=-',
+          '--telemetry=disable',
+          '--log-level=warn',
+        ],
+        path.join(dataDir, 'ferretdb.log'),
+      );
+      children.push(child);
+      added.MONGODB_URL = `mongodb://127.0.0.1:${port}/keycard`;
+      await until(child, 'FerretDB', async () => {
+        const client = new MongoClient(added.MONGODB_URL, { serverSelectionTimeoutMS: 1_000 });
+        try {
+          await client.db('keycard').command({ ping: 1 });
+        } finally {
+          await client.close();
+        }
+      });
+      logger.info({ url: added.MONGODB_URL, data: storeDir }, 'embedded MongoDB-compatible store (FerretDB) running');
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { env: added, stop };
+}
+
+function tool(name: string): string {
+  const file = path.join(PROJECT_ROOT, '.tools', 'bin', name);
+  if (!existsSync(file)) {
+    throw new Error(
+      `${name} is not installed: run \`npm run tools\` (npm start does it) or set ${name === 'temporal' ? 'TEMPORAL_ADDRESS' : 'MONGODB_URL'}`,
+    );
+  }
+  return file;
+}
+
+function launch(command: string, args: string[], logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  // Its own process group: Ctrl-C reaches Keycard, which stops its servers after the worker has drained.
+  return spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
+}
+
+async function until(child: ChildProcess, name: string, ready: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode}; see its log under .data/`);
+    try {
+      await ready();
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${name} did not become ready within 60 s; see its log under .data/`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+/** The standard port when it is free, any free port otherwise. */
+async function portOr(preferred: number): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : port));
+      });
+    });
+  return listen(preferred).catch(() => listen(0));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  tryKill(-child.pid, 'SIGTERM');
+  const killer = setTimeout(() => child.pid && tryKill(-child.pid, 'SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+function tryKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
