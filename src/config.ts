@@ -117,29 +117,27 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false } = {}): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = schema.safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
-  }
-  const config = result.data;
-  const problems: string[] = [];
-  if (Boolean(config.TEMPORAL_TLS_CERT_PATH) !== Boolean(config.TEMPORAL_TLS_KEY_PATH)) {
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  const value = (name: string) => present[name];
+  if (Boolean(value('TEMPORAL_TLS_CERT_PATH')) !== Boolean(value('TEMPORAL_TLS_KEY_PATH'))) {
     problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client pair)');
   }
-  if (config.GRANT_TTL > config.MAX_GRANT_DURATION) {
+  if (result.success && result.data.GRANT_TTL > result.data.MAX_GRANT_DURATION) {
     problems.push('GRANT_TTL must not be longer than MAX_GRANT_DURATION');
   }
   if (slack) {
-    if (!config.SLACK_BOT_TOKEN)
+    if (!value('SLACK_BOT_TOKEN'))
       problems.push('SLACK_BOT_TOKEN is required: the bot token (xoxb-…) of the Keycard app');
-    if (!config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
+    if (!value('SLACK_SIGNING_SECRET') && !value('SLACK_APP_TOKEN')) {
       problems.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-…) is required');
     }
-    if (!config.APPROVER_CHANNEL)
+    if (!value('APPROVER_CHANNEL')) {
       problems.push('APPROVER_CHANNEL is required: where requests are approved (example: C0123456789)');
-    if (!config.APPROVERS) problems.push('APPROVERS is required: who may approve (example: U0123ABCD,S0456EFGH)');
+    }
+    if (!value('APPROVERS')) problems.push('APPROVERS is required: who may approve (example: U0123ABCD,S0456EFGH)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
 }
 
 /** Reads .env into process.env when the file exists; real environment variables win. */

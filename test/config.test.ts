@@ -65,4 +65,26 @@ describe('configuration from the environment', function () {
     assert.ok(error);
     assert.ok(!error.message.includes(secret));
   });
+
+  it('for the Slack app, lists the missing Slack settings together with the rest', () => {
+    let found: string[] = [];
+    try {
+      loadConfig({ MONGODB_URL: valid.MONGODB_URL }, { slack: true });
+    } catch (error) {
+      found = (error as ConfigError).problems;
+    }
+    for (const name of [
+      'AWS_REGION',
+      'TARGET_ACCOUNT_ID',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'APPROVER_CHANNEL',
+      'APPROVERS',
+    ]) {
+      assert.ok(
+        found.some((problem) => problem.startsWith(name)),
+        `${name} in ${JSON.stringify(found)}`,
+      );
+    }
+  });
 });
