@@ -35,24 +35,7 @@ export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logg
       const uiPort = await portOr(8233);
       const child = launch(
         tool('temporal'),
-        [
-          'server',
-          'start-dev',
-          '--ip',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--ui-port',
-          String(uiPort),
-          '--db-filename',
-          path.join(dataDir, 'temporal.db'),
-          '--log-level',
-          'warn',
-          ...searchAttributeDefinitions.flatMap(({ name, type }) => [
-            '--search-attribute',
-            `${name}=${type === 'DATETIME' ? 'Datetime' : 'Keyword'}`,
-          ]),
-        ],
+        temporalDevServerArgs({ port, uiPort, dbFile: path.join(dataDir, 'temporal.db'), logLevel: 'warn' }),
         path.join(dataDir, 'temporal.log'),
       );
       children.push(child);
@@ -80,15 +63,7 @@ export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logg
       const port = await portOr(27017);
       const child = launch(
         tool('ferretdb'),
-        [
-          '--handler=sqlite',
-          `--sqlite-url=file:${storeDir}/`,
-          `--listen-addr=127.0.0.1:${port}`,
-          '--state-dir=-',
-          '--debug-addr=-',
-          '--telemetry=disable',
-          '--log-level=warn',
-        ],
+        ferretDbArgs({ dir: storeDir, port, logLevel: 'warn' }),
         path.join(dataDir, 'ferretdb.log'),
       );
       children.push(child);
@@ -108,6 +83,47 @@ export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logg
     throw error;
   }
   return { env: added, stop };
+}
+
+/** `temporal server start-dev` on 127.0.0.1 with the ProdAccess* search attributes (the test stand uses it too). */
+export function temporalDevServerArgs(options: {
+  port: number;
+  uiPort: number;
+  dbFile?: string;
+  logLevel: string;
+}): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-ip',
+    '127.0.0.1',
+    '--ui-port',
+    String(options.uiPort),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    '--log-level',
+    options.logLevel,
+    ...searchAttributeDefinitions.flatMap(({ name, type }) => [
+      '--search-attribute',
+      `${name}=${type === 'DATETIME' ? 'Datetime' : 'Keyword'}`,
+    ]),
+  ];
+}
+
+/** FerretDB with its SQLite backend in `dir`, on 127.0.0.1 (the test stand uses it too). */
+export function ferretDbArgs(options: { dir: string; port: number; logLevel: string }): string[] {
+  return [
+    '--handler=sqlite',
+    `--sqlite-url=file:${options.dir}/`,
+    `--listen-addr=127.0.0.1:${options.port}`,
+    '--state-dir=-',
+    '--debug-addr=-',
+    '--telemetry=disable',
+    `--log-level=${options.logLevel}`,
+  ];
 }
 
 function tool(name: string): string {

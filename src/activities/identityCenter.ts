@@ -85,24 +85,7 @@ export class IdentityCenter {
   }
 
   async isAssigned(target: Target, principalId: string): Promise<boolean> {
-    try {
-      const pages = paginateListAccountAssignments(
-        { client: this.ssoAdmin },
-        {
-          InstanceArn: this.settings.instanceArn,
-          AccountId: target.accountId,
-          PermissionSetArn: target.permissionSetArn,
-        },
-      );
-      for await (const page of pages) {
-        if (page.AccountAssignments?.some((a) => a.PrincipalType === 'USER' && a.PrincipalId === principalId)) {
-          return true;
-        }
-      }
-      return false;
-    } catch (error) {
-      throw translate(error, 'list assignments (sso:ListAccountAssignments)');
-    }
+    return (await this.listUserAssignments(target)).includes(principalId);
   }
 
   /** The Identity Store users assigned to a target (groups are not Keycard's business). */

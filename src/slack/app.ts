@@ -21,7 +21,7 @@ import {
   statusQuery,
 } from '../workflows/definitions';
 import type { lookupRequester } from '../workflows';
-import { ACTIONS, DENY_MODAL, EXTENSION_MODAL, extensionModal, homeView } from './messages';
+import { ACTIONS, DENY_MODAL, denyModal, EXTENSION_MODAL, extensionModal, homeView } from './messages';
 import { channelLink } from './text';
 
 export type SlackAppConfig = Pick<
@@ -167,25 +167,7 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
 
   app.action<BlockAction<ButtonAction>>(ACTIONS.deny, async ({ ack, body, action, client }) => {
     await ack();
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: {
-        type: 'modal',
-        callback_id: DENY_MODAL.callbackId,
-        private_metadata: grantWorkflowIdFrom(action.value),
-        title: { type: 'plain_text', text: 'Deny access' },
-        submit: { type: 'plain_text', text: 'Deny' },
-        close: { type: 'plain_text', text: 'Cancel' },
-        blocks: [
-          {
-            type: 'input',
-            block_id: DENY_MODAL.block,
-            label: { type: 'plain_text', text: 'Why? The requester sees this.' },
-            element: { type: 'plain_text_input', action_id: DENY_MODAL.action, multiline: true, max_length: 500 },
-          },
-        ],
-      },
-    });
+    await client.views.open({ trigger_id: body.trigger_id, view: denyModal(grantWorkflowIdFrom(action.value)) });
   });
 
   app.view(DENY_MODAL.callbackId, async ({ ack, body, view }) => {

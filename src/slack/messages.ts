@@ -265,3 +265,23 @@ export function extensionModal(workflowId: string): View {
     ],
   };
 }
+
+/** The modal behind "Deny": the reason the requester will read. */
+export function denyModal(workflowId: string): View {
+  return {
+    type: 'modal',
+    callback_id: DENY_MODAL.callbackId,
+    private_metadata: workflowId,
+    title: { type: 'plain_text', text: 'Deny access' },
+    submit: { type: 'plain_text', text: 'Deny' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: DENY_MODAL.block,
+        label: { type: 'plain_text', text: 'Why? The requester sees this.' },
+        element: { type: 'plain_text_input', action_id: DENY_MODAL.action, multiline: true, max_length: 500 },
+      },
+    ],
+  };
+}

@@ -15,8 +15,8 @@ import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
+import { ferretDbArgs, temporalDevServerArgs } from '../../src/embedded';
 import { registerSearchAttributes } from '../../src/temporal';
-import { searchAttributeDefinitions } from '../../src/workflows/definitions';
 import { AwsFaultProxy } from './awsFaultProxy';
 import {
   freePort,
@@ -119,24 +119,11 @@ export async function startDevServer(): Promise<{ address: string; uiUrl: string
     return { address: existing, uiUrl };
   }
   const [port, uiPort] = [await freePort(), await freePort()];
-  const server = startProcess('temporal-dev', tool('temporal'), [
-    'server',
-    'start-dev',
-    '--ip',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--ui-port',
-    String(uiPort),
-    '--ui-ip',
-    '127.0.0.1',
-    '--log-level',
-    'error',
-    ...searchAttributeDefinitions.flatMap(({ name, type }) => [
-      '--search-attribute',
-      `${name}=${type === 'DATETIME' ? 'Datetime' : 'Keyword'}`,
-    ]),
-  ]);
+  const server = startProcess(
+    'temporal-dev',
+    tool('temporal'),
+    temporalDevServerArgs({ port, uiPort, logLevel: 'error' }),
+  );
   const address = `127.0.0.1:${port}`;
   await waitUntilReady(server, async () => {
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
@@ -187,15 +174,7 @@ async function startMongo(): Promise<{ url: string; process?: ServerProcess }> {
   }
   const port = await freePort();
   const dataDir = tempDir('ferretdb');
-  const server = startProcess('ferretdb', tool('ferretdb'), [
-    '--handler=sqlite',
-    `--sqlite-url=file:${dataDir}/`,
-    `--listen-addr=127.0.0.1:${port}`,
-    '--state-dir=-',
-    '--debug-addr=-',
-    '--telemetry=disable',
-    '--log-level=error',
-  ]);
+  const server = startProcess('ferretdb', tool('ferretdb'), ferretDbArgs({ dir: dataDir, port, logLevel: 'error' }));
   const url = `mongodb://127.0.0.1:${port}/${runDatabase}`;
   await waitUntilReady(server, async () => {
     const client = new MongoClient(url, { serverSelectionTimeoutMS: 1_000 });
