@@ -81,6 +81,8 @@ const schema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   OPS_PORT: z.coerce.number().int().min(1).max(65534).default(9464),
+  /** The Temporal SDK's own Prometheus exporter; /metrics on OPS_PORT includes it. Default: OPS_PORT + 1. */
+  TEMPORAL_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   REQUEST_TIMEOUT: duration('1h').default(parseDuration('1h')),
   MAX_GRANT_DURATION: duration('8h').default(parseDuration('8h')),
   MAX_TOTAL_GRANT_DURATION: duration('12h').default(parseDuration('12h')),
@@ -144,4 +146,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
 export function loadDotEnv(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('dotenv').config({ quiet: true });
+}
+
+/**
+ * For the commands that only read MongoDB (`keycard audit …`): MONGODB_URL validated as loadConfig validates it, and
+ * nothing else, so an auditor needs no AWS, Slack or Temporal settings.
+ */
+export function loadMongoConfig(env: NodeJS.ProcessEnv = process.env): Pick<Config, 'MONGODB_URL'> {
+  const result = schema.pick({ MONGODB_URL: true }).safeParse({ MONGODB_URL: env.MONGODB_URL || undefined });
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  return result.data;
 }

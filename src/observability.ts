@@ -177,7 +177,7 @@ export async function startOpsFor(config: Config, logger: Logger): Promise<{ clo
   const ops = await startOpsServer({
     port: config.OPS_PORT,
     logger,
-    sdkMetricsUrl: `http://127.0.0.1:${config.OPS_PORT + 1}/metrics`,
+    sdkMetricsUrl: `http://${sdkMetricsAddress(config)}/metrics`,
     liveGrants: () => mongo.db().collection('grants').countDocuments({ state: 'active' }),
     readiness: [
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
@@ -193,7 +193,7 @@ export async function startOpsFor(config: Config, logger: Logger): Promise<{ clo
   };
 }
 
-/** Where the Temporal SDK's Prometheus exporter listens: next to the ops port. */
+/** Where the Temporal SDK's Prometheus exporter listens: TEMPORAL_METRICS_PORT, or next to the ops port. */
 export function sdkMetricsAddress(config: Config): string {
-  return `127.0.0.1:${config.OPS_PORT + 1}`;
+  return `127.0.0.1:${config.TEMPORAL_METRICS_PORT ?? config.OPS_PORT + 1}`;
 }

@@ -50,6 +50,7 @@ describe('npm start on a fresh machine', function () {
         APPROVERS: 'U0APPROVER',
         PORT: String(port),
         OPS_PORT: String(opsPort),
+        TEMPORAL_METRICS_PORT: String(await freePort()),
         AWS_REGION,
         AWS_ENDPOINT_URL: aws.endpoint,
         AWS_ACCESS_KEY_ID: 'testing-key-id',

@@ -38,6 +38,7 @@ describe('the worker process', function () {
       TEMPORAL_ADDRESS: devServer.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
       OPS_PORT: String(await freePort()),
+      TEMPORAL_METRICS_PORT: String(await freePort()),
       MONGODB_URL: mongoUrl,
       AWS_REGION,
       AWS_ENDPOINT_URL: aws.endpoint,

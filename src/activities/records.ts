@@ -3,6 +3,7 @@
  * no transactions, TTL indexes or $lookup. Every write is idempotent so activity retries never duplicate anything.
  */
 import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { AuditChain, type ChainLink, type HeadPointer } from './auditChain';
 import {
   targetKey,
   type GrantEventType,
@@ -48,6 +49,23 @@ export interface AuditEvent {
   actor: string;
   reason?: string;
   details?: Record<string, unknown>;
+  /** The grant as it stood after this event, so the trail alone says who, what, why, approved by whom, until when. */
+  grant?: AuditGrantSnapshot;
+  /** Set by the hash chain when the event is appended (src/activities/auditChain.ts). */
+  chainSeq?: ChainLink['chainSeq'];
+  prevHash?: ChainLink['prevHash'];
+  hash?: ChainLink['hash'];
+}
+
+export interface AuditGrantSnapshot {
+  requester: Requester;
+  /** `<account>/<permission set ARN>`, as `targetKey` writes it. */
+  target: string;
+  reason: string;
+  state: GrantState;
+  approver?: string;
+  grantedAt?: Date;
+  expiresAt?: Date;
 }
 
 /** Events of the grant workflow, and those the reconciler writes. */
@@ -90,11 +108,14 @@ export class GrantRecords {
   readonly grants: Collection<GrantRecord>;
   readonly audit: Collection<AuditEvent>;
   readonly drift: Collection<DriftFinding>;
+  /** Every audit write goes through the chain: sequence number, link, hash. */
+  readonly chain: AuditChain<AuditEvent>;
 
   constructor(db: Db) {
     this.grants = db.collection<GrantRecord>('grants');
     this.audit = db.collection<AuditEvent>('audit');
     this.drift = db.collection<DriftFinding>('drift_findings');
+    this.chain = new AuditChain(this.audit, db.collection<HeadPointer>('audit_head'));
   }
 
   /** Made at start-up; creating an index that exists is a no-op. */
@@ -106,6 +127,8 @@ export class GrantRecords {
     await this.grants.createIndex({ state: 1, revokedAt: 1 }, { name: 'state_revokedAt' });
     await this.audit.createIndex({ requestId: 1, seq: 1 }, { name: 'requestId_seq' });
     await this.audit.createIndex({ at: 1 }, { name: 'at' });
+    await this.audit.createIndex({ type: 1, at: 1 }, { name: 'type_at' });
+    await this.chain.ensureIndexes();
   }
 
   async recordEvent(event: GrantEventInput): Promise<void> {
@@ -148,20 +171,23 @@ export class GrantRecords {
       // The record exists with this version or a newer one: this event was written already.
       if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
     }
-    try {
-      await this.audit.insertOne({
-        _id: event.eventId,
-        requestId: grant.requestId,
-        workflowId: event.workflowId,
-        seq: version,
-        type: event.type,
-        at: new Date(event.at),
-        actor: event.actor,
-        ...defined({ reason: event.reason, details: event.details }),
-      });
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    await this.chain.append({
+      _id: event.eventId,
+      requestId: grant.requestId,
+      workflowId: event.workflowId,
+      seq: version,
+      type: event.type,
+      at: new Date(event.at),
+      actor: event.actor,
+      ...defined({ reason: event.reason, details: event.details }),
+      grant: {
+        requester: record.requester,
+        target: record.targetKey,
+        reason: record.reason,
+        state: record.state,
+        ...defined({ approver: record.approver, grantedAt: record.grantedAt, expiresAt: record.expiresAt }),
+      },
+    });
   }
 
   /**
@@ -232,16 +258,19 @@ export class GrantRecords {
       at,
       actor: RECONCILER_ACTOR,
       reason,
+      grant: {
+        requester: grant.requester,
+        target: grant.targetKey,
+        reason: grant.reason,
+        state: 'revoked',
+        ...defined({ approver: grant.approver, grantedAt: grant.grantedAt, expiresAt: grant.expiresAt }),
+      },
     });
   }
 
-  /** Appends an event; an event id already written (a retry) is left as it is. */
+  /** Appends an event to the chain; an event id already written (a retry) is left as it is. */
   async appendAuditEvent(event: AuditEvent): Promise<void> {
-    try {
-      await this.audit.insertOne(event);
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    await this.chain.append(event);
   }
 
   /** Remembers a drift finding; true only the first time it is seen, so it is reported once. */

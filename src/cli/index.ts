@@ -3,6 +3,7 @@
  * Exit codes: 0 clean, 1 acted or found something, 2 error.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './audit';
 import { registerReconcile } from './reconcile';
 
 export function program(): Command {
@@ -11,6 +12,7 @@ export function program(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerReconcile(keycard);
+  registerAudit(keycard);
   return keycard;
 }
 

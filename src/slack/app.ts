@@ -3,7 +3,12 @@
  * querying workflows: it never calls AWS or writes MongoDB. Every listener acks first and does one thing.
  */
 import { App, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger } from '@slack/bolt';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
@@ -21,7 +26,18 @@ import {
   statusQuery,
 } from '../workflows/definitions';
 import type { lookupRequester } from '../workflows';
-import { ACTIONS, DENY_MODAL, denyModal, EXTENSION_MODAL, extensionModal, homeView } from './messages';
+import {
+  ACTIONS,
+  DENY_MODAL,
+  denyModal,
+  EXTENSION_MODAL,
+  extensionModal,
+  grantHistoryMessage,
+  homeView,
+  liveGrantsMessage,
+  type GrantListing,
+  type SlackMessage,
+} from './messages';
 import { channelLink } from './text';
 
 export type SlackAppConfig = Pick<
@@ -74,6 +90,17 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
   const approverChannel = config.APPROVER_CHANNEL as string;
 
   app.command('/prod-access', async ({ command, ack, respond, client }) => {
+    const word = command.text.trim().toLowerCase();
+    if (word === 'who' || word === 'history') {
+      await ack();
+      const message = await (word === 'who' ? whoHolds(client, command.user_id) : historyOf(client, command.user_id));
+      await respond({
+        response_type: 'ephemeral',
+        text: message.text,
+        ...(message.blocks.length ? { blocks: message.blocks } : {}),
+      });
+      return;
+    }
     const parsed = parseRequestText(command.text, {
       defaultDurationMs: config.GRANT_TTL,
       maxDurationMs: config.MAX_GRANT_DURATION,
@@ -268,6 +295,98 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       if (grants.length >= 20) break;
     }
     return grants;
+  }
+
+  /** `/prod-access who`: every live grant, for approvers only (they decide them; others see only their own). */
+  async function whoHolds(client: App['client'], userId: string): Promise<SlackMessage> {
+    try {
+      if (!(await isApprover(client, userId))) {
+        return {
+          text: 'Only Keycard approvers can see who holds production access. `/prod-access history` shows your own grants.',
+          blocks: [],
+        };
+      }
+      return liveGrantsMessage(await grantListings('ProdAccessState="active"', 100));
+    } catch (error) {
+      logger.error({ err: error }, 'could not list the live grants');
+      return { text: 'Keycard could not read the live grants just now. Try again in a minute.', blocks: [] };
+    }
+  }
+
+  /** `/prod-access history`: the requester's own last ten requests, newest first. */
+  async function historyOf(client: App['client'], userId: string): Promise<SlackMessage> {
+    const email = await requesterEmail(client, userId);
+    if (!email.ok) return { text: email.message.replace(' Nothing was requested.', ''), blocks: [] };
+    try {
+      return grantHistoryMessage(await grantListings(`ProdAccessRequester=${JSON.stringify(email.email)}`, 10));
+    } catch (error) {
+      logger.error({ err: error }, 'could not list a requester’s grants');
+      return { text: 'Keycard could not read your grants just now. Try again in a minute.', blocks: [] };
+    }
+  }
+
+  /** APPROVERS, with user groups expanded now (membership changes between requests). */
+  async function isApprover(client: App['client'], userId: string): Promise<boolean> {
+    const approvers = config.APPROVERS ?? [];
+    if (approvers.includes(userId)) return true;
+    for (const group of approvers.filter((id) => id.startsWith('S'))) {
+      const { users } = await client.usergroups.users.list({ usergroup: group });
+      if (users?.includes(userId)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Grants matching a visibility query, newest first, each filled in from its `status` query (reason, approver,
+   * times); a grant whose status cannot be read in time is shown with what its search attributes say.
+   */
+  async function grantListings(query: string, limit: number): Promise<GrantListing[]> {
+    const executions: WorkflowExecutionInfo[] = [];
+    for await (const execution of temporal.workflow.list({ query })) {
+      executions.push(execution);
+      if (executions.length >= 5 * limit) break;
+    }
+    const newest = executions.sort((a, b) => b.startTime.getTime() - a.startTime.getTime()).slice(0, limit);
+    return Promise.all(newest.map(listing));
+  }
+
+  async function listing(execution: WorkflowExecutionInfo): Promise<GrantListing> {
+    const attributes = execution.typedSearchAttributes;
+    const base: GrantListing = {
+      workflowId: execution.workflowId,
+      state: attributes.get(searchAttributes.state) ?? 'unknown',
+      running: execution.status.name === 'RUNNING',
+      requesterEmail: attributes.get(searchAttributes.requester),
+      target: attributes.get(searchAttributes.target),
+      approver: attributes.get(searchAttributes.approver),
+      requestedAt: execution.startTime,
+      expiresAt: attributes.get(searchAttributes.expiresAt),
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const status = await Promise.race([
+        temporal.workflow.getHandle(execution.workflowId).query(statusQuery),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('status query timed out')), 5_000);
+        }),
+      ]);
+      return {
+        ...base,
+        state: status.state,
+        requesterEmail: status.requester.email,
+        requesterSlackId: status.requester.slackUserId,
+        target: targetKey(status.target),
+        reason: status.reason,
+        approver: status.approvedBy ?? base.approver,
+        grantedAt: status.grantedAt,
+        expiresAt: status.expiresAt ?? base.expiresAt,
+        endedAt: status.revokedAt,
+      };
+    } catch {
+      return base;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** A finished workflow takes no updates; its status (queries work after the end) says why. */

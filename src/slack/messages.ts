@@ -285,3 +285,111 @@ export function denyModal(workflowId: string): View {
     ],
   };
 }
+
+/** One grant as `/prod-access who` and `/prod-access history` show it: Temporal's visibility plus its status. */
+export interface GrantListing {
+  workflowId: string;
+  /** ProdAccessState: pending, active, revoked, expired, denied, failed. */
+  state: string;
+  /** Whether its workflow still runs; an active grant whose workflow stopped waits for the reconciler. */
+  running: boolean;
+  requesterEmail?: string;
+  requesterSlackId?: string;
+  /** `<account>/<permission set ARN>`. */
+  target?: string;
+  reason?: string;
+  approver?: string;
+  requestedAt?: Date | string;
+  grantedAt?: Date | string;
+  expiresAt?: Date | string;
+  endedAt?: Date | string;
+}
+
+/** Slack allows 50 blocks a message; the rest are counted, with where to see them all. */
+const MAX_LISTED = 40;
+
+function targetText(target: string | undefined): string {
+  if (!target) return 'unknown target';
+  const slash = target.indexOf('/');
+  return slash < 0
+    ? escapeText(target)
+    : `${escapeText(
+        target
+          .slice(slash + 1)
+          .split('/')
+          .pop() ?? '',
+      )} @ ${escapeText(target.slice(0, slash))}`;
+}
+
+function whoText(grant: GrantListing): string {
+  const who = grant.requesterSlackId ? mention(grant.requesterSlackId) : '';
+  const email = grant.requesterEmail ? escapeText(grant.requesterEmail) : '';
+  return who && email ? `${who} (${email})` : who || email || 'unknown requester';
+}
+
+function reasonLine(grant: GrantListing): string {
+  return grant.reason === undefined ? '' : `\n>${escapeText(grant.reason).replace(/\n/g, ' ')}`;
+}
+
+/** `/prod-access who`, for approvers: every live grant, who holds it, why, approved by whom, until when. */
+export function liveGrantsMessage(grants: GrantListing[], now: Date = new Date()): SlackMessage {
+  if (grants.length === 0) return plain('Nobody holds production access through Keycard right now.');
+  const header = `*${grants.length} live production access grant${grants.length === 1 ? '' : 's'}*`;
+  const blocks = [section(header)];
+  for (const grant of grants.slice(0, MAX_LISTED)) {
+    const since = grant.grantedAt ? ` since ${formatUtc(grant.grantedAt, now)}` : '';
+    const until = grant.expiresAt ? ` until ${formatUtc(grant.expiresAt, now)}` : '';
+    const approved = grant.approver ? ` · approved by ${mention(grant.approver)}` : '';
+    const stopped = grant.running
+      ? ''
+      : '\n:warning: Its workflow is no longer running: the reconciler will revoke it (or run `keycard reconcile`).';
+    blocks.push(
+      section(
+        `${whoText(grant)} · ${targetText(grant.target)}${since}${until}${approved}${reasonLine(grant)}${stopped}`,
+      ),
+    );
+  }
+  if (grants.length > MAX_LISTED) {
+    blocks.push(
+      section(
+        `…and ${grants.length - MAX_LISTED} more: \`temporal workflow list --query 'ProdAccessState="active"'\` lists them all.`,
+      ),
+    );
+  }
+  return { text: `${header.replace(/\*/g, '')}`, blocks };
+}
+
+function outcomeText(grant: GrantListing, now: Date): string {
+  switch (grant.state) {
+    case 'active':
+      return grant.running
+        ? `active${grant.expiresAt ? ` until ${formatUtc(grant.expiresAt, now)}` : ''}`
+        : 'active, its workflow stopped (the reconciler will revoke it)';
+    case 'revoked':
+      return `ended${grant.endedAt ? ` at ${formatUtc(grant.endedAt, now)}` : ''}`;
+    case 'pending':
+      return 'waiting for an approver';
+    case 'expired':
+      return 'expired unanswered';
+    default:
+      return escapeText(grant.state);
+  }
+}
+
+/** `/prod-access history`: the requester's own last requests, newest first, with what became of each. */
+export function grantHistoryMessage(grants: GrantListing[], now: Date = new Date()): SlackMessage {
+  if (grants.length === 0) return plain('You have not asked for production access through Keycard yet.');
+  const header = `*Your last ${grants.length} production access request${grants.length === 1 ? '' : 's'}*`;
+  const blocks = [section(header)];
+  for (const grant of grants.slice(0, MAX_LISTED)) {
+    const asked = grant.requestedAt ? `${formatUtc(grant.requestedAt, now)} · ` : '';
+    const granted = grant.grantedAt ? ` · granted ${formatUtc(grant.grantedAt, now)}` : '';
+    const approved = grant.approver ? ` by ${mention(grant.approver)}` : '';
+    blocks.push(
+      section(
+        `${asked}${targetText(grant.target)} · ${outcomeText(grant, now)}${granted}${granted ? approved : ''}${reasonLine(grant)}`,
+      ),
+    );
+  }
+  return { text: header.replace(/\*/g, ''), blocks };
+}

@@ -1,0 +1,198 @@
+/**
+ * Revocation punctuality, measured against Identity Center's own view (moto's assignment list), not the workflow's:
+ * Keycard's durable timers against the sweep-based design of the original article, on the same workload.
+ */
+import {
+  CreateAccountAssignmentCommand,
+  ListAccountAssignmentsCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import { randomUUID } from 'node:crypto';
+import { GrantRecords, type GrantRecord } from '../src/activities/records';
+import { targetKey, type Target } from '../src/domain/grant';
+import { startAccessRequest } from '../src/requests';
+import { createIdentityCenter } from '../src/worker';
+import { statusQuery } from '../src/workflows/definitions';
+import { createIdentityStoreUserFor, recordsIn, startWorker } from '../test/support/keycard';
+import { AWS_REGION, awsClientConfig, stand, type Stand } from '../test/support/stand';
+
+export interface Distribution {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export function distribution(samplesMs: number[]): Distribution {
+  const missing = samplesMs.filter((sample) => !Number.isFinite(sample)).length;
+  if (missing > 0) throw new Error(`${missing} of ${samplesMs.length} samples were not observed`);
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
+}
+
+/** Watches the target's assignments every `everyMs` and notes when each principal disappears. */
+function watchDisappearances(target: Target, principals: Set<string>, everyMs = 100) {
+  const { motoUrl, seed } = stand();
+  const sso = new SSOAdminClient(awsClientConfig(motoUrl));
+  const goneAt = new Map<string, number>();
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped && goneAt.size < principals.size) {
+      const listed = new Set<string>();
+      let token: string | undefined;
+      do {
+        const page = await sso.send(
+          new ListAccountAssignmentsCommand({
+            InstanceArn: seed.instanceArn,
+            AccountId: target.accountId,
+            PermissionSetArn: target.permissionSetArn,
+            NextToken: token,
+          }),
+        );
+        for (const assignment of page.AccountAssignments ?? []) listed.add(assignment.PrincipalId as string);
+        token = page.NextToken;
+      } while (token);
+      const now = Date.now();
+      for (const principal of principals)
+        if (!listed.has(principal) && !goneAt.has(principal)) goneAt.set(principal, now);
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    goneAt,
+    /** Waits (up to 10 s) until every principal was seen gone, then stops watching. */
+    stop: async () => {
+      const deadline = Date.now() + 10_000;
+      while (goneAt.size < principals.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, everyMs));
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+async function users(count: number, prefix: string): Promise<{ email: string; principalId: string }[]> {
+  const made: { email: string; principalId: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const email = `${prefix}-${i}-${randomUUID().slice(0, 6)}@example.com`;
+    made.push({ email, principalId: await createIdentityStoreUserFor(email) });
+  }
+  return made;
+}
+
+/** Keycard: every grant's own durable timer. Grants expire spread over `spreadMs`. */
+export async function keycardRevokeLateness(grants: number, spreadMs: number, target: Target): Promise<Distribution> {
+  const { devServer } = stand();
+  const worker = await startWorker(devServer.env);
+  try {
+    const people = await users(grants, 'punctual');
+    const handles = await Promise.all(
+      people.map(async (person, i) => {
+        const duration = `${Math.round(20_000 + (spreadMs * i) / grants)}ms`;
+        return startAccessRequest(devServer.env.client, worker.taskQueue, {
+          requestId: randomUUID(),
+          requester: { slackUserId: `UB${i}`, email: person.email },
+          reason: 'benchmark',
+          target,
+          duration,
+          approvedBy: 'bench',
+          requestedAt: new Date().toISOString(),
+          principalId: person.principalId,
+        });
+      }),
+    );
+    const expiries = new Map<string, number>();
+    for (const [i, handle] of handles.entries()) {
+      for (;;) {
+        const status = await handle.query(statusQuery);
+        if (status.expiresAt) {
+          expiries.set(people[i].principalId, Date.parse(status.expiresAt));
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    const watcher = watchDisappearances(target, new Set(expiries.keys()));
+    await Promise.all(handles.map((handle) => handle.result()));
+    await watcher.stop();
+    return distribution(
+      [...expiries].map(([principal, expiresAt]) => (watcher.goneAt.get(principal) ?? Number.NaN) - expiresAt),
+    );
+  } finally {
+    await worker.stop();
+  }
+}
+
+/** The article's design: grants in a table, a sweep every `sweepEveryMs` revokes what has expired. */
+export async function sweepRevokeLateness(
+  grants: number,
+  spreadMs: number,
+  sweepEveryMs: number,
+  target: Target,
+  benchStand: Stand,
+): Promise<Distribution> {
+  const records: GrantRecords = await recordsIn(benchStand.mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_bench_sweep$2'));
+  const people = await users(grants, 'swept');
+  const sso = new SSOAdminClient(awsClientConfig(benchStand.motoUrl));
+  const start = Date.now() + 20_000;
+  const expiries = new Map<string, number>();
+  for (const [i, person] of people.entries()) {
+    await sso.send(
+      new CreateAccountAssignmentCommand({
+        InstanceArn: benchStand.seed.instanceArn,
+        TargetId: target.accountId,
+        TargetType: 'AWS_ACCOUNT',
+        PermissionSetArn: target.permissionSetArn,
+        PrincipalType: 'USER',
+        PrincipalId: person.principalId,
+      }),
+    );
+    const expiresAt = new Date(start + (spreadMs * i) / grants);
+    expiries.set(person.principalId, expiresAt.getTime());
+    const record: GrantRecord = {
+      requestId: `swept-${i}-${randomUUID()}`,
+      workflowId: 'none',
+      requester: { slackUserId: `US${i}`, email: person.email },
+      reason: 'benchmark',
+      target,
+      targetKey: targetKey(target),
+      duration: '20s',
+      state: 'active',
+      principalId: person.principalId,
+      expiresAt,
+      identityCenterRequests: {},
+      version: 1,
+      updatedAt: new Date(),
+    };
+    await records.grants.insertOne(record);
+  }
+  const identityCenter = createIdentityCenter({
+    region: AWS_REGION,
+    endpoint: benchStand.motoUrl,
+    instanceArn: benchStand.seed.instanceArn,
+    identityStoreId: benchStand.seed.identityStoreId,
+    pollIntervalMs: 200,
+  });
+  const watcher = watchDisappearances(target, new Set(expiries.keys()));
+  // The sweep starts at a random phase, as a cron job would relative to the grants.
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * sweepEveryMs));
+  while (watcher.goneAt.size < grants) {
+    for (const grant of await records.overdueGrants(new Date())) {
+      await identityCenter.unassign(grant.target, grant.principalId as string, {
+        onProgress: () => undefined,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      });
+      await records.grants.updateOne(
+        { requestId: grant.requestId },
+        { $set: { state: 'revoked', revokedAt: new Date() } },
+      );
+    }
+    if (watcher.goneAt.size >= grants) break;
+    await new Promise((resolve) => setTimeout(resolve, sweepEveryMs));
+  }
+  await watcher.stop();
+  return distribution(
+    [...expiries].map(([principal, expiresAt]) => (watcher.goneAt.get(principal) ?? Number.NaN) - expiresAt),
+  );
+}
