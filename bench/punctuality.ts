@@ -150,8 +150,10 @@ export async function sweepRevokeLateness(
     );
     const expiresAt = new Date(start + (spreadMs * i) / grants);
     expiries.set(person.principalId, expiresAt.getTime());
+    const requestId = `swept-${i}-${randomUUID()}`;
     const record: GrantRecord = {
-      requestId: `swept-${i}-${randomUUID()}`,
+      _id: requestId,
+      requestId,
       workflowId: 'none',
       requester: { slackUserId: `US${i}`, email: person.email },
       reason: 'benchmark',

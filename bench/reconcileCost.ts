@@ -31,6 +31,7 @@ export async function reconcileCost(stand: Stand, historical = 100_000, overdue 
   const target = { accountId: stand.seed.accountId, permissionSetArn: stand.seed.permissionSetArn };
   const base = Date.now() - 400 * 86_400_000;
   const grant = (i: number, state: 'revoked' | 'active', expiresAt: Date): GrantRecord => ({
+    _id: `bench-${state}-${i}`,
     requestId: `bench-${state}-${i}`,
     workflowId: `prod-access-bench-${state}-${i}`,
     requester: { slackUserId: `U${i}`, email: `user${i}@example.com` },

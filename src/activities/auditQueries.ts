@@ -113,7 +113,7 @@ export class AuditQueries {
     // Events written before they carried the grant's snapshot: the grant document fills in who and what.
     const bare = [...byRequest.entries()].filter(([, list]) => !list.some((event) => event.grant)).map(([id]) => id);
     const documents = bare.length
-      ? await this.records.grants.find({ requestId: { $in: bare } }).toArray()
+      ? await this.records.grants.find({ _id: { $in: bare } }).toArray()
       : ([] as GrantRecord[]);
     const documentOf = new Map(documents.map((document) => [document.requestId, document]));
     return [...byRequest.entries()]

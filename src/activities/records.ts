@@ -14,6 +14,8 @@ import {
 } from '../domain/grant';
 
 export interface GrantRecord {
+  /** The request id: FerretDB answers lookups by _id from its own key, so every write by request id stays cheap. */
+  _id: string;
   requestId: string;
   workflowId: string;
   requester: Requester;
@@ -136,7 +138,7 @@ export class GrantRecords {
     const version = grant.history.length;
     const creation = stringDetail(event.details, 'creationRequestId');
     const deletion = stringDetail(event.details, 'deletionRequestId');
-    const record: Omit<GrantRecord, 'identityCenterRequests'> = {
+    const record: Omit<GrantRecord, 'identityCenterRequests' | '_id'> = {
       requestId: grant.requestId,
       workflowId: event.workflowId,
       requester: { slackUserId: String(grant.requester.slackUserId), email: String(grant.requester.email) },
@@ -163,7 +165,7 @@ export class GrantRecords {
     };
     try {
       await this.grants.updateOne(
-        { requestId: String(grant.requestId), version: { $lt: version } },
+        { _id: String(grant.requestId), version: { $lt: version } },
         { $set: record },
         { upsert: true },
       );
@@ -242,7 +244,7 @@ export class GrantRecords {
   /** The reconciler revoked what a workflow no longer could: the record and the audit trail say so. */
   async markRevokedByReconciler(grant: GrantRecord, reason: string, runId: string, at: Date): Promise<void> {
     const updated = await this.grants.findOneAndUpdate(
-      { requestId: grant.requestId, state: 'active' },
+      { _id: grant.requestId, state: 'active' },
       {
         $set: { state: 'revoked', revokedAt: at, revokedBy: RECONCILER_ACTOR, revokeReason: reason, updatedAt: at },
         $inc: { version: 1 },
@@ -289,7 +291,7 @@ export class GrantRecords {
   }
 
   async grant(requestId: string): Promise<GrantRecord | null> {
-    return this.grants.findOne({ requestId: String(requestId) });
+    return this.grants.findOne({ _id: String(requestId) });
   }
 
   async events(requestId: string): Promise<AuditEvent[]> {
