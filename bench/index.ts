@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       `interval scaled to ${values.sweep} so the run stays short; with 5 minutes its lateness scales by 10×. Ratio of`,
       `p50 lateness, sweep / Keycard: ${results.revokeLatenessRatioP50.toFixed(0)}×.`,
       '',
-      'Not measured yet (issue 7): throughput under a 20 TPS Identity Center rate limit, worker RSS/CPU at 100 / 1,000 /',
+      'Not measured yet (issue 7): throughput at the Identity Center rate limit (IDENTITY_CENTER_RATE, enforced by the server on the identity-center task queue), worker RSS/CPU at 100 / 1,000 /',
       '10,000 live grants, lateness at 1,000 live grants.',
       '',
       '## Reconcile cost with a long history',

@@ -17,6 +17,7 @@ import { createLogger, secretValues, type Logger } from './logger';
 import { installTemporalRuntime, sdkMetricsAddress, startOpsFor } from './observability';
 import { connectMongo } from './mongo';
 import { connectClient, connectWorker, registerSearchAttributes } from './temporal';
+import { identityCenterTaskQueue } from './workflows/definitions';
 
 export const RECONCILE_SCHEDULE_ID = 'prod-access-reconcile';
 
@@ -47,23 +48,60 @@ export interface KeycardWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /** Identity Center activities started per second across all workers (server-enforced). */
+  identityCenterRate?: number;
   /** Tests bundle the workflow code once and share it; production bundles at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
 }
 
-export async function createKeycardWorker(options: KeycardWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/** The two workers of a Keycard process, run and stopped as one. */
+export interface KeycardWorker {
+  run(): Promise<void>;
+  shutdown(): void;
+  getState(): string;
+}
+
+/**
+ * A worker for the workflows and their other activities on `taskQueue`, and an activity worker on
+ * `<taskQueue>-identity-center` whose rate the server enforces for every worker of the queue together.
+ */
+export async function createKeycardWorker(options: KeycardWorkerOptions): Promise<KeycardWorker> {
+  const common = {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue,
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
+  };
+  const main = await Worker.create({
+    ...common,
+    taskQueue: options.taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
   });
+  const identityCenter = await Worker.create({
+    ...common,
+    taskQueue: identityCenterTaskQueue(options.taskQueue),
+    maxTaskQueueActivitiesPerSecond: options.identityCenterRate ?? DEFAULT_IDENTITY_CENTER_RATE,
+  });
+  const stopBoth = () => {
+    for (const worker of [main, identityCenter]) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  return {
+    async run() {
+      // If either stops (a signal, or a fatal error), the other stops too.
+      const results = await Promise.allSettled([main.run().finally(stopBoth), identityCenter.run().finally(stopBoth)]);
+      const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown: stopBoth,
+    getState: () => main.getState(),
+  };
 }
+
+/** About 4 AWS calls per activity (list, create or delete, status polls): 5 activities/s ≈ the 20 TPS quota. */
+export const DEFAULT_IDENTITY_CENTER_RATE = 5;
 
 /** What the activities and `keycard` commands share: records, Identity Center, Slack, alerts, the reconciler. */
 export async function connectDependencies(config: Config, logger: Logger, temporal?: Client) {
@@ -128,6 +166,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    identityCenterRate: config.IDENTITY_CENTER_RATE,
     activities: createActivities({
       identityCenter,
       records,

@@ -37,3 +37,11 @@ export const searchAttributeDefinitions = Object.values(searchAttributes).map((k
   name: key.name,
   type: key.type,
 }));
+
+/**
+ * Identity Center activities run on a task queue of their own, `<task queue>-identity-center`, whose rate the
+ * Temporal server enforces across every worker (IDENTITY_CENTER_RATE): a burst of expiries never trips AWS throttling.
+ */
+export function identityCenterTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-identity-center`;
+}

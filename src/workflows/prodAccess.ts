@@ -8,6 +8,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  type ActivityOptions,
   CancellationScope,
   condition,
   isCancellation,
@@ -40,12 +41,20 @@ import {
   type Revocation,
 } from '../domain/grant';
 import { formatUtc } from '../domain/time';
-import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, searchAttributes, statusQuery } from './definitions';
+import {
+  approveUpdate,
+  denyUpdate,
+  extendUpdate,
+  identityCenterTaskQueue,
+  revokeSignal,
+  searchAttributes,
+  statusQuery,
+} from './definitions';
 
 /** Failures that mean "retrying will not help": a person has to change something first. */
 const PERMANENT_FAILURES = ['AccessDeniedError', 'ValidationError', 'PrincipalNotFoundError', 'AssignmentFailedError'];
 
-const { principalForEmail } = proxyActivities<Activities>({
+const PRINCIPAL_LOOKUP = {
   startToCloseTimeout: '30s',
   retry: {
     initialInterval: '1s',
@@ -53,20 +62,20 @@ const { principalForEmail } = proxyActivities<Activities>({
     maximumAttempts: 10,
     nonRetryableErrorTypes: PERMANENT_FAILURES,
   },
-});
+} satisfies ActivityOptions;
 
 /** A grant that cannot be confirmed within 15 minutes is reported as failed (and cleaned up) rather than left hanging. */
-const { assign } = proxyActivities<Activities>({
+const ASSIGNMENT = {
   startToCloseTimeout: '5m',
   scheduleToCloseTimeout: '15m',
   heartbeatTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: PERMANENT_FAILURES },
-});
+} satisfies ActivityOptions;
 
 /** One revoke round: a few quick attempts; the workflow alerts between rounds and never stops trying. */
 export const REVOKE_ATTEMPTS_PER_ROUND = 5;
 export const REVOKE_ROUND_PAUSE = '30s';
-const { unassign } = proxyActivities<Activities>({
+const REMOVAL = {
   startToCloseTimeout: '5m',
   heartbeatTimeout: '30s',
   retry: {
@@ -76,7 +85,20 @@ const { unassign } = proxyActivities<Activities>({
     // A refusal ends the round at once: an operator hears about it now, and the next round tries again.
     nonRetryableErrorTypes: ['AccessDeniedError', 'ValidationError'],
   },
-});
+} satisfies ActivityOptions;
+
+/**
+ * The Identity Center activities, on their own rate-limited task queue. Grants started before that queue existed
+ * keep the worker's own queue (`patched`), so their histories replay unchanged.
+ */
+function identityCenterActivities() {
+  const own = patched('identity-center-queue') ? { taskQueue: identityCenterTaskQueue(workflowInfo().taskQueue) } : {};
+  return {
+    principalForEmail: proxyActivities<Activities>({ ...PRINCIPAL_LOOKUP, ...own }).principalForEmail,
+    assign: proxyActivities<Activities>({ ...ASSIGNMENT, ...own }).assign,
+    unassign: proxyActivities<Activities>({ ...REMOVAL, ...own }).unassign,
+  };
+}
 
 /** Slack calls retry on their own for half an hour; nothing waits on them but the workflow's own completion. */
 const slack = proxyActivities<Activities>({
@@ -104,6 +126,7 @@ const { recordEvent, raiseAlert, laterLease } = proxyActivities<Activities>({
 });
 
 export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
+  const { principalForEmail, assign, unassign } = identityCenterActivities();
   const duration = request.duration ?? DEFAULT_GRANT_DURATION;
   const durationMs = parseDuration(duration);
   let revocation: Revocation | undefined;

@@ -1,7 +1,6 @@
 /** Helpers that run Keycard's own worker against the stand, the way production runs it. */
 import { ListAccountAssignmentsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
@@ -16,7 +15,7 @@ import { GrantRecords } from '../../src/activities/records';
 import type { AccessRequest } from '../../src/domain/grant';
 import { createLogger } from '../../src/logger';
 import { connectMongo, type MongoConnection } from '../../src/mongo';
-import { createIdentityCenter, createKeycardWorker } from '../../src/worker';
+import { createIdentityCenter, createKeycardWorker, type KeycardWorker } from '../../src/worker';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
 /** Log lines a worker wrote during a test, parsed; the real logger writes them. */
@@ -61,7 +60,7 @@ export async function closeRecords(): Promise<void> {
 }
 
 export interface TestWorker {
-  worker: Worker;
+  worker: KeycardWorker;
   taskQueue: string;
   log: CapturedLog;
   running: Promise<void>;

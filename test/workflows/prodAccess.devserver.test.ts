@@ -214,4 +214,25 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
     await live.handle.signal('revoke', { by: 'test', reason: 'cleanup' });
     await live.handle.result();
   });
+
+  it('Identity Center activities run on the rate-limited <task queue>-identity-center queue', async () => {
+    const { handle } = await activeGrant();
+    await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await handle.result();
+    const history = await handle.fetchHistory();
+    const scheduled = (history.events ?? [])
+      .map((event) => event.activityTaskScheduledEventAttributes)
+      .filter((attributes) => attributes)
+      .map((attributes) => [attributes?.activityType?.name, attributes?.taskQueue?.name]);
+    const identityCenterQueue = `${worker.taskQueue}-identity-center`;
+    assert.deepEqual(
+      scheduled.filter(([name]) => name === 'assign' || name === 'unassign' || name === 'principalForEmail'),
+      [
+        ['principalForEmail', identityCenterQueue],
+        ['assign', identityCenterQueue],
+        ['unassign', identityCenterQueue],
+      ],
+    );
+    assert.ok(scheduled.some(([name, queue]) => name === 'recordEvent' && queue === worker.taskQueue));
+  });
 });
