@@ -1,12 +1,8 @@
 /**
- * Revocation punctuality, measured against Identity Center's own view (moto's assignment list), not the workflow's:
+ * Revocation punctuality, measured against Identity Center's own view (its answer to each deletion), not the workflow's:
  * Keycard's durable timers against the sweep-based design of the original article, on the same workload.
  */
-import {
-  CreateAccountAssignmentCommand,
-  ListAccountAssignmentsCommand,
-  SSOAdminClient,
-} from '@aws-sdk/client-sso-admin';
+import { CreateAccountAssignmentCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { randomUUID } from 'node:crypto';
 import { GrantRecords, type GrantRecord } from '../src/activities/records';
 import { targetKey, type Target } from '../src/domain/grant';
@@ -32,44 +28,18 @@ export function distribution(samplesMs: number[]): Distribution {
   return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
 }
 
-/** Watches the target's assignments every `everyMs` and notes when each principal disappears. */
-function watchDisappearances(target: Target, principals: Set<string>, everyMs = 100) {
-  const { motoUrl, seed } = stand();
-  const sso = new SSOAdminClient(awsClientConfig(motoUrl));
-  const goneAt = new Map<string, number>();
-  let stopped = false;
-  const done = (async () => {
-    while (!stopped && goneAt.size < principals.size) {
-      const listed = new Set<string>();
-      let token: string | undefined;
-      do {
-        const page = await sso.send(
-          new ListAccountAssignmentsCommand({
-            InstanceArn: seed.instanceArn,
-            AccountId: target.accountId,
-            PermissionSetArn: target.permissionSetArn,
-            NextToken: token,
-          }),
-        );
-        for (const assignment of page.AccountAssignments ?? []) listed.add(assignment.PrincipalId as string);
-        token = page.NextToken;
-      } while (token);
-      const now = Date.now();
-      for (const principal of principals)
-        if (!listed.has(principal) && !goneAt.has(principal)) goneAt.set(principal, now);
-      await new Promise((resolve) => setTimeout(resolve, everyMs));
-    }
-  })();
-  return {
-    goneAt,
-    /** Waits (up to 10 s) until every principal was seen gone, then stops watching. */
-    stop: async () => {
-      const deadline = Date.now() + 10_000;
-      while (goneAt.size < principals.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, everyMs));
-      stopped = true;
-      await done;
-    },
-  };
+/**
+ * When Identity Center accepted each principal's deletion, as the AWS proxy in front of moto saw the answer go back
+ * (moto completes deletions at once, so this is the SUCCEEDED time). Nothing polls moto while the bench runs.
+ */
+function deletionTimes(principals: Iterable<string>): Map<string, number> {
+  const wanted = new Set(principals);
+  const times = new Map<string, number>();
+  for (const call of stand().aws.callsOf('DeleteAccountAssignment')) {
+    const principal = String(call.input.PrincipalId);
+    if (call.status === 200 && wanted.has(principal) && !times.has(principal)) times.set(principal, call.at);
+  }
+  return times;
 }
 
 async function users(count: number, prefix: string): Promise<{ email: string; principalId: string }[]> {
@@ -113,11 +83,10 @@ export async function keycardRevokeLateness(grants: number, spreadMs: number, ta
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    const watcher = watchDisappearances(target, new Set(expiries.keys()));
     await Promise.all(handles.map((handle) => handle.result()));
-    await watcher.stop();
+    const deleted = deletionTimes(expiries.keys());
     return distribution(
-      [...expiries].map(([principal, expiresAt]) => (watcher.goneAt.get(principal) ?? Number.NaN) - expiresAt),
+      [...expiries].map(([principal, expiresAt]) => (deleted.get(principal) ?? Number.NaN) - expiresAt),
     );
   } finally {
     await worker.stop();
@@ -171,30 +140,26 @@ export async function sweepRevokeLateness(
   }
   const identityCenter = createIdentityCenter({
     region: AWS_REGION,
-    endpoint: benchStand.motoUrl,
+    endpoint: benchStand.aws.endpoint,
     instanceArn: benchStand.seed.instanceArn,
     identityStoreId: benchStand.seed.identityStoreId,
     pollIntervalMs: 200,
   });
-  const watcher = watchDisappearances(target, new Set(expiries.keys()));
   // The sweep starts at a random phase, as a cron job would relative to the grants.
   await new Promise((resolve) => setTimeout(resolve, Math.random() * sweepEveryMs));
-  while (watcher.goneAt.size < grants) {
+  while (deletionTimes(expiries.keys()).size < grants) {
     for (const grant of await records.overdueGrants(new Date())) {
       await identityCenter.unassign(grant.target, grant.principalId as string, {
         onProgress: () => undefined,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       });
-      await records.grants.updateOne(
-        { requestId: grant.requestId },
-        { $set: { state: 'revoked', revokedAt: new Date() } },
-      );
+      await records.grants.updateOne({ _id: grant.requestId }, { $set: { state: 'revoked', revokedAt: new Date() } });
     }
-    if (watcher.goneAt.size >= grants) break;
+    if (deletionTimes(expiries.keys()).size >= grants) break;
     await new Promise((resolve) => setTimeout(resolve, sweepEveryMs));
   }
-  await watcher.stop();
+  const deleted = deletionTimes(expiries.keys());
   return distribution(
-    [...expiries].map(([principal, expiresAt]) => (watcher.goneAt.get(principal) ?? Number.NaN) - expiresAt),
+    [...expiries].map(([principal, expiresAt]) => (deleted.get(principal) ?? Number.NaN) - expiresAt),
   );
 }

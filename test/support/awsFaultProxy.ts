@@ -29,7 +29,8 @@ interface QueuedFault {
 export class AwsFaultProxy {
   private server?: Server;
   private faults: QueuedFault[] = [];
-  readonly calls: (AwsCall & { status: number; injected: boolean })[] = [];
+  /** Every call, with its answer's status and the time (ms since the epoch) the answer went back. */
+  readonly calls: (AwsCall & { status: number; injected: boolean; at: number })[] = [];
   endpoint = '';
 
   constructor(private readonly upstream: string) {}
@@ -91,7 +92,7 @@ export class AwsFaultProxy {
     const fault = this.faults.find((candidate) => candidate.operation === operation && candidate.remaining > 0);
     if (fault) fault.remaining -= 1;
     const response = fault ? await fault.handler(call, forward) : await forward();
-    this.calls.push({ ...call, status: response.status, injected: Boolean(fault) });
+    this.calls.push({ ...call, status: response.status, injected: Boolean(fault), at: Date.now() });
     return response;
   }
 
