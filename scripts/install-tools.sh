@@ -51,6 +51,23 @@ if ! stamp_ok ferretdb "$FERRETDB_VERSION" || [ ! -x "$tools/bin/ferretdb" ]; th
   stamp ferretdb "$FERRETDB_VERSION"
 fi
 
+# With --for-tests (npm test): the Debian packages the tests need too, Chromium (the Web UI browser test) and
+# docker-compose (validates docker-compose.yml). `npm start` does not need them.
+missing=()
+if [ "${1:-}" = "--for-tests" ]; then
+  command -v chromium >/dev/null 2>&1 || [ -n "${KEYCARD_TEST_CHROMIUM:-}" ] || missing+=(chromium)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "install-tools: installing ${missing[*]} with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "install-tools: the tests need ${missing[*]}; install them (Debian: sudo apt-get install ${missing[*]})." >&2
+    exit 1
+  fi
+fi
+
 ln -sf "$venv/bin/temporal" "$tools/bin/temporal"
 ln -sf "$venv/bin/temporal-test-server" "$tools/bin/temporal-test-server"
 ln -sf "$venv/bin/moto_server" "$tools/bin/moto_server"
