@@ -9,8 +9,8 @@ import { targetKey, type Target } from '../src/domain/grant';
 import { startAccessRequest } from '../src/requests';
 import { createIdentityCenter } from '../src/worker';
 import { statusQuery } from '../src/workflows/definitions';
-import { createIdentityStoreUserFor, recordsIn, startWorker } from '../test/support/keycard';
-import { AWS_REGION, awsClientConfig, stand, type Stand } from '../test/support/stand';
+import { recordsIn, startWorker } from '../test/support/keycard';
+import { AWS_REGION, awsClientConfig, stand, type Stand, createIdentityStoreUser } from '../test/support/stand';
 
 export interface Distribution {
   count: number;
@@ -46,7 +46,7 @@ async function users(count: number, prefix: string): Promise<{ email: string; pr
   const made: { email: string; principalId: string }[] = [];
   for (let i = 0; i < count; i++) {
     const email = `${prefix}-${i}-${randomUUID().slice(0, 6)}@example.com`;
-    made.push({ email, principalId: await createIdentityStoreUserFor(email) });
+    made.push({ email, principalId: await createIdentityStoreUser(email) });
   }
   return made;
 }

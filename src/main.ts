@@ -34,8 +34,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, undefined, secretValues(config));
 
   installTemporalRuntime(logger, sdkMetricsAddress(config));
-  const ops = await startOpsFor(config, logger);
   const connection = await connectClient(config);
+  const ops = await startOpsFor(config, logger, connection);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const slack = createSlackApp({ config, temporal, logger });
   // The worker stops on SIGINT/SIGTERM by itself (after the tasks in hand); everything else stops with it.

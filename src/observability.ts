@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { MongoClient } from 'mongodb';
 import type { GrantEventInput } from './activities/records';
 import type { Config } from './config';
+import type { Connection } from '@temporalio/client';
 import { connectClient } from './temporal';
 import type { Logger } from './logger';
 
@@ -169,10 +170,15 @@ export function installTemporalRuntime(logger: Logger, metricsBindAddress?: stri
 
 /**
  * The ops endpoints of a Keycard process, wired to its configuration: readiness asks Temporal and MongoDB, the
- * live-grants gauge counts active grant records, /metrics appends the SDK's exporter (on OPS_PORT + 1).
+ * live-grants gauge counts active grant records, /metrics appends the SDK's exporter.
  */
-export async function startOpsFor(config: Config, logger: Logger): Promise<{ close(): Promise<void> }> {
-  const connection = await connectClient(config);
+export async function startOpsFor(
+  config: Config,
+  logger: Logger,
+  /** The process's own Temporal client connection, when it has one; otherwise one is opened (and closed) here. */
+  shared?: Connection,
+): Promise<{ close(): Promise<void> }> {
+  const connection = shared ?? (await connectClient(config));
   const mongo = new MongoClient(config.MONGODB_URL, { serverSelectionTimeoutMS: 2_000 });
   const ops = await startOpsServer({
     port: config.OPS_PORT,
@@ -188,7 +194,7 @@ export async function startOpsFor(config: Config, logger: Logger): Promise<{ clo
     async close() {
       ops.server.close();
       await mongo.close();
-      await connection.close();
+      if (!shared) await connection.close();
     },
   };
 }

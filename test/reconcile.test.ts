@@ -16,7 +16,6 @@ import { statusQuery } from '../src/workflows/definitions';
 import { lyingDeletion } from './support/awsFaultProxy';
 import { FakeSlack } from './support/fakeSlack';
 import {
-  createIdentityStoreUserFor,
   eventually,
   isAssignedInMoto,
   newRequest,
@@ -26,7 +25,7 @@ import {
   type TestWorker,
 } from './support/keycard';
 import { PROJECT_ROOT, tool } from './support/processes';
-import { AWS_REGION, awsClientConfig, stand, startDevServer } from './support/stand';
+import { awsClientConfig, createIdentityStoreUser, identityCenterEnv, stand, startDevServer } from './support/stand';
 
 const run = promisify(execFile);
 
@@ -45,7 +44,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     );
     target = { accountId: seed.accountId, permissionSetArn: PermissionSet?.PermissionSetArn as string };
     mongoUrl = stand().mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_reconcile$2');
-    allowed = await createIdentityStoreUserFor(`break-glass-${randomUUID().slice(0, 6)}@example.com`);
+    allowed = await createIdentityStoreUser(`break-glass-${randomUUID().slice(0, 6)}@example.com`);
     slack = new FakeSlack();
     await slack.start();
     worker = await startWorker(stand().devServer.env, {
@@ -122,7 +121,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   });
 
   it('standing access made by hand is reported once, removed in enforce mode; the allow-list is left alone', async () => {
-    const intruder = await createIdentityStoreUserFor(`hand-made-${randomUUID().slice(0, 6)}@example.com`);
+    const intruder = await createIdentityStoreUser(`hand-made-${randomUUID().slice(0, 6)}@example.com`);
     await assignDirectly(intruder);
     await assignDirectly(allowed);
     const reports = () =>
@@ -199,7 +198,6 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     await own.process?.stop();
     await new Promise((resolve) => setTimeout(resolve, 3_500));
 
-    const { seed, aws } = stand();
     const cli = (...args: string[]) =>
       run(process.execPath, [path.join(PROJECT_ROOT, 'bin/keycard.js'), 'reconcile', '--json', ...args], {
         cwd: PROJECT_ROOT,
@@ -207,14 +205,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
           PATH: process.env.PATH,
           TEMPORAL_ADDRESS: own.address,
           MONGODB_URL: mongoUrl,
-          AWS_REGION,
-          AWS_ENDPOINT_URL: aws.endpoint,
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          IDENTITY_CENTER_INSTANCE_ARN: seed.instanceArn,
-          IDENTITY_STORE_ID: seed.identityStoreId,
-          TARGET_ACCOUNT_ID: target.accountId,
-          PERMISSION_SET_ARN: target.permissionSetArn,
+          ...identityCenterEnv(target),
           RECONCILE_GRACE: '1s',
           RECONCILE_ALLOW: allowed,
         },

@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { ACTIONS } from '../src/slack/messages';
 import { buttonValue, FakeSlack, visibleText, type StoredMessage } from './support/fakeSlack';
-import { createIdentityStoreUserFor, eventually, isAssignedInMoto } from './support/keycard';
+import { eventually, isAssignedInMoto } from './support/keycard';
 import { freePort, PROJECT_ROOT, tempDir } from './support/processes';
 import { blockActionPayload, interactionBody, postSigned, slashCommandBody } from './support/slackRequests';
-import { AWS_REGION, stand } from './support/stand';
+import { createIdentityStoreUser, identityCenterEnv } from './support/stand';
 
 function processesUsing(dir: string): string[] {
   try {
@@ -35,15 +35,16 @@ describe('npm start on a fresh machine', function () {
       AWS_SECRET_ACCESS_KEY: `aws-secret-${randomUUID()}`,
     };
     const email = `starter-${randomUUID().slice(0, 8)}@example.com`;
-    const principalId = await createIdentityStoreUserFor(email);
+    const principalId = await createIdentityStoreUser(email);
     slack.addUser({ id: 'U0STARTER', email });
     slack.addUser({ id: 'U0APPROVER', email: 'approver@example.com' });
-    const { aws, seed } = stand();
     const keycard = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/main.js')], {
       cwd: tempDir('start-cwd'),
       env: {
         PATH: process.env.PATH,
         KEYCARD_DATA_DIR: dataDir,
+        ...identityCenterEnv(),
+        AWS_ACCESS_KEY_ID: 'testing-key-id',
         ...secrets,
         SLACK_API_URL: slack.apiUrl,
         APPROVER_CHANNEL: 'C0APPROVERS',
@@ -51,13 +52,6 @@ describe('npm start on a fresh machine', function () {
         PORT: String(port),
         OPS_PORT: String(opsPort),
         TEMPORAL_METRICS_PORT: String(await freePort()),
-        AWS_REGION,
-        AWS_ENDPOINT_URL: aws.endpoint,
-        AWS_ACCESS_KEY_ID: 'testing-key-id',
-        IDENTITY_CENTER_INSTANCE_ARN: seed.instanceArn,
-        IDENTITY_STORE_ID: seed.identityStoreId,
-        TARGET_ACCOUNT_ID: seed.accountId,
-        PERMISSION_SET_ARN: seed.permissionSetArn,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -7,7 +7,7 @@ import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
 import { eventually, isAssignedInMoto, newRequest } from './support/keycard';
 import { freePort, PROJECT_ROOT, tempDir } from './support/processes';
-import { AWS_REGION, stand } from './support/stand';
+import { identityCenterEnv, stand } from './support/stand';
 
 const WORKER = path.join(PROJECT_ROOT, 'dist/src/worker.js');
 
@@ -32,7 +32,7 @@ describe('the worker process', function () {
   });
 
   it('runs grants from its task queue and stops cleanly on SIGTERM', async () => {
-    const { devServer, mongoUrl, aws, seed } = stand();
+    const { devServer, mongoUrl } = stand();
     const taskQueue = `keycard-process-${randomUUID()}`;
     const worker = startWorkerProcess({
       TEMPORAL_ADDRESS: devServer.address,
@@ -40,14 +40,7 @@ describe('the worker process', function () {
       OPS_PORT: String(await freePort()),
       TEMPORAL_METRICS_PORT: String(await freePort()),
       MONGODB_URL: mongoUrl,
-      AWS_REGION,
-      AWS_ENDPOINT_URL: aws.endpoint,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      IDENTITY_CENTER_INSTANCE_ARN: seed.instanceArn,
-      IDENTITY_STORE_ID: seed.identityStoreId,
-      TARGET_ACCOUNT_ID: seed.accountId,
-      PERMISSION_SET_ARN: seed.permissionSetArn,
+      ...identityCenterEnv(),
     });
     try {
       await eventually(

@@ -230,60 +230,70 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
   return { text: outcome, blocks: [section(summary), section(outcome)] };
 }
 
-/** The modal behind "Request extension": how much longer, and why. */
-export function extensionModal(workflowId: string): View {
+interface ModalInput {
+  blockId: string;
+  actionId: string;
+  label: string;
+  maxLength: number;
+  multiline?: boolean;
+  initialValue?: string;
+}
+
+/** A modal of text inputs whose submission carries the grant's workflow id, and nothing else of the request. */
+function inputModal(callbackId: string, workflowId: string, title: string, submit: string, inputs: ModalInput[]): View {
   return {
     type: 'modal',
-    callback_id: EXTENSION_MODAL.callbackId,
+    callback_id: callbackId,
     private_metadata: workflowId,
-    title: { type: 'plain_text', text: 'Request extension' },
-    submit: { type: 'plain_text', text: 'Ask approvers' },
+    title: { type: 'plain_text', text: title },
+    submit: { type: 'plain_text', text: submit },
     close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: EXTENSION_MODAL.durationBlock,
-        label: { type: 'plain_text', text: 'How much longer? (e.g. 30m, 1h)' },
-        element: {
-          type: 'plain_text_input',
-          action_id: EXTENSION_MODAL.durationAction,
-          initial_value: '1h',
-          max_length: 10,
-        },
+    blocks: inputs.map((input) => ({
+      type: 'input',
+      block_id: input.blockId,
+      label: { type: 'plain_text', text: input.label },
+      element: {
+        type: 'plain_text_input',
+        action_id: input.actionId,
+        max_length: input.maxLength,
+        ...(input.multiline ? { multiline: true } : {}),
+        ...(input.initialValue ? { initial_value: input.initialValue } : {}),
       },
-      {
-        type: 'input',
-        block_id: EXTENSION_MODAL.reasonBlock,
-        label: { type: 'plain_text', text: 'Why? The approvers see this.' },
-        element: {
-          type: 'plain_text_input',
-          action_id: EXTENSION_MODAL.reasonAction,
-          multiline: true,
-          max_length: 500,
-        },
-      },
-    ],
+    })),
   };
+}
+
+/** The modal behind "Request extension": how much longer, and why. */
+export function extensionModal(workflowId: string): View {
+  return inputModal(EXTENSION_MODAL.callbackId, workflowId, 'Request extension', 'Ask approvers', [
+    {
+      blockId: EXTENSION_MODAL.durationBlock,
+      actionId: EXTENSION_MODAL.durationAction,
+      label: 'How much longer? (e.g. 30m, 1h)',
+      maxLength: 10,
+      initialValue: '1h',
+    },
+    {
+      blockId: EXTENSION_MODAL.reasonBlock,
+      actionId: EXTENSION_MODAL.reasonAction,
+      label: 'Why? The approvers see this.',
+      maxLength: 500,
+      multiline: true,
+    },
+  ]);
 }
 
 /** The modal behind "Deny": the reason the requester will read. */
 export function denyModal(workflowId: string): View {
-  return {
-    type: 'modal',
-    callback_id: DENY_MODAL.callbackId,
-    private_metadata: workflowId,
-    title: { type: 'plain_text', text: 'Deny access' },
-    submit: { type: 'plain_text', text: 'Deny' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: DENY_MODAL.block,
-        label: { type: 'plain_text', text: 'Why? The requester sees this.' },
-        element: { type: 'plain_text_input', action_id: DENY_MODAL.action, multiline: true, max_length: 500 },
-      },
-    ],
-  };
+  return inputModal(DENY_MODAL.callbackId, workflowId, 'Deny access', 'Deny', [
+    {
+      blockId: DENY_MODAL.block,
+      actionId: DENY_MODAL.action,
+      label: 'Why? The requester sees this.',
+      maxLength: 500,
+      multiline: true,
+    },
+  ]);
 }
 
 /** One grant as `/prod-access who` and `/prod-access history` show it: Temporal's visibility plus its status. */

@@ -3,8 +3,6 @@
  * ping a channel, mention anyone, link a channel, or hide a link.
  */
 
-const SLACK_ID = /^[UWBS][A-Z0-9]{2,}$/;
-
 /** Escapes user text for mrkdwn: control sequences (<!channel>, <@U…>, <#C…>, <url|label>) and bare @here/@channel. */
 export function escapeText(text: string): string {
   return (
@@ -25,8 +23,4 @@ export function mention(userId: string): string {
 /** A channel link, only for a real channel id. */
 export function channelLink(channelId: string): string {
   return /^[CG][A-Z0-9]{2,}$/.test(channelId) ? `<#${channelId}>` : escapeText(channelId);
-}
-
-export function isSlackId(value: string): boolean {
-  return SLACK_ID.test(value);
 }

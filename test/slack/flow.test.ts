@@ -222,13 +222,13 @@ describe('the Slack front door, end to end over HTTP', function () {
     await eventually(
       async () => visibleText(approval),
       (current) => current.includes('Revoked by ops at'),
-      { timeoutMs: 30_000 },
+      { timeoutMs: 90_000 },
     );
     await eventually(
       async () => dmsTo(requester.slackUserId),
       (dms) =>
         dms.some((dm) => dm.includes('was revoked by ops')) && dms.some((dm) => dm.includes('approved your request')),
-      { timeoutMs: 30_000 },
+      { timeoutMs: 90_000 },
     );
   });
 });

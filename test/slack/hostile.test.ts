@@ -9,7 +9,7 @@ import { requestIdFor } from '../../src/slack/app';
 import { ACTIONS, DENY_MODAL } from '../../src/slack/messages';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
-import { createIdentityStoreUserFor, eventually, isAssignedInMoto, records } from '../support/keycard';
+import { eventually, isAssignedInMoto, records } from '../support/keycard';
 import {
   blockActionPayload,
   interactionBody,
@@ -28,7 +28,7 @@ import {
   startSlackStand,
   type SlackStand,
 } from '../support/slackStand';
-import { stand } from '../support/stand';
+import { stand, createIdentityStoreUser } from '../support/stand';
 
 /** What the person saw: the HTTP status and every text Keycard sent them for this interaction. */
 interface Answer {
@@ -42,7 +42,7 @@ describe('bad and hostile input changes nothing', function () {
 
   before(async () => {
     s = await startSlackStand(stand().devServer.env, { REQUEST_TIMEOUT: 3_000 });
-    await createIdentityStoreUserFor('approver@example.com');
+    await createIdentityStoreUser('approver@example.com');
   });
   after(async () => {
     await s?.stop();

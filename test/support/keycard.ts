@@ -14,7 +14,7 @@ import { createSlackClient, SlackNotifier } from '../../src/activities/slack';
 import { GrantRecords } from '../../src/activities/records';
 import type { AccessRequest } from '../../src/domain/grant';
 import { createLogger } from '../../src/logger';
-import { connectMongo, type MongoConnection } from '../../src/mongo';
+import { connectMongo } from '../../src/mongo';
 import { createIdentityCenter, createKeycardWorker, type KeycardWorker } from '../../src/worker';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
@@ -33,30 +33,25 @@ export class CapturedLog extends Writable {
 export const TEST_SLACK_BOT_TOKEN = 'xoxb-test-bot-token-not-a-secret';
 export const TEST_APPROVER_CHANNEL = 'C0APPROVERS';
 
-let mongo: MongoConnection | undefined;
-export async function records(): Promise<GrantRecords> {
-  mongo ??= await connectMongo(stand().mongoUrl);
-  const grantRecords = new GrantRecords(mongo.db);
-  await grantRecords.ensureIndexes();
-  return grantRecords;
-}
+const recordsByUrl = new Map<string, Promise<GrantRecords>>();
 
-const otherDatabases = new Map<string, MongoConnection>();
-/** Records in a database of their own, on the stand's MongoDB server. */
-export async function recordsIn(url: string): Promise<GrantRecords> {
-  let connection = otherDatabases.get(url);
-  if (!connection) {
-    connection = await connectMongo(url);
-    otherDatabases.set(url, connection);
+/** Records in a database of the stand's MongoDB server: one connection per database, indexes made once. */
+export function recordsIn(url: string): Promise<GrantRecords> {
+  let grantRecords = recordsByUrl.get(url);
+  if (!grantRecords) {
+    grantRecords = connectMongo(url).then(async ({ db }) => {
+      const created = new GrantRecords(db);
+      await created.ensureIndexes();
+      return created;
+    });
+    recordsByUrl.set(url, grantRecords);
   }
-  const grantRecords = new GrantRecords(connection.db);
-  await grantRecords.ensureIndexes();
   return grantRecords;
 }
 
-export async function closeRecords(): Promise<void> {
-  await mongo?.client.close();
-  mongo = undefined;
+/** The records of the stand's own database. */
+export function records(): Promise<GrantRecords> {
+  return recordsIn(stand().mongoUrl);
 }
 
 export interface TestWorker {
@@ -162,10 +157,6 @@ export async function newRequest(
       ...overrides,
     },
   };
-}
-
-export async function createIdentityStoreUserFor(email: string): Promise<string> {
-  return createIdentityStoreUser(email);
 }
 
 /** What moto itself lists for this user on a target (the seeded one by default), asked directly (not through the proxy). */

@@ -7,9 +7,9 @@ import { createLogger } from '../../src/logger';
 import { createSlackApp, type SlackAppConfig } from '../../src/slack/app';
 import { FakeSlack } from './fakeSlack';
 import { FakeSocketMode } from './fakeSocketMode';
-import { CapturedLog, createIdentityStoreUserFor, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
+import { CapturedLog, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
 import { freePort } from './processes';
-import { stand } from './stand';
+import { stand, createIdentityStoreUser } from './stand';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const APPROVER_CHANNEL = 'C0APPROVERS';
@@ -91,5 +91,5 @@ export async function newRequester(
   const slackUserId = `U0REQ${id}`;
   const email = `req-${id.toLowerCase()}@example.com`;
   slack.addUser({ id: slackUserId, email });
-  return { slackUserId, email, principalId: await createIdentityStoreUserFor(email) };
+  return { slackUserId, email, principalId: await createIdentityStoreUser(email) };
 }

@@ -258,3 +258,18 @@ const quietBundlerLogger = {
     process.stderr.write(`bundler: ${message} ${JSON.stringify(meta ?? {})}\n`),
   log: () => undefined,
 };
+
+/** The AWS settings that point a Keycard process at the stand's Identity Center (moto behind the fault proxy). */
+export function identityCenterEnv(target?: { accountId: string; permissionSetArn: string }): Record<string, string> {
+  const { aws, seed } = stand();
+  return {
+    AWS_REGION,
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    IDENTITY_CENTER_INSTANCE_ARN: seed.instanceArn,
+    IDENTITY_STORE_ID: seed.identityStoreId,
+    TARGET_ACCOUNT_ID: target?.accountId ?? seed.accountId,
+    PERMISSION_SET_ARN: target?.permissionSetArn ?? seed.permissionSetArn,
+  };
+}
