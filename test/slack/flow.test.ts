@@ -210,7 +210,11 @@ describe('the Slack front door, end to end over HTTP', function () {
       (assigned) => assigned,
     );
     const handle = stand().devServer.env.client.workflow.getHandle(workflowId);
-    assert.equal((await handle.query(statusQuery)).state, 'active', 'granted while Slack fails');
+    // The state follows once the activity that made the assignment has reported back to the workflow.
+    await eventually(
+      async () => (await handle.query(statusQuery)).state,
+      (state) => state === 'active',
+    );
     s.slack.fail('chat.update', 1, 'http_500');
     s.slack.fail('conversations.open', 2, 'http_500');
     await handle.signal('revoke', { by: 'ops', reason: 'key rotated' });
@@ -218,7 +222,10 @@ describe('the Slack front door, end to end over HTTP', function () {
       () => isAssignedInMoto(requester.principalId),
       (assigned) => !assigned,
     );
-    assert.equal((await handle.query(statusQuery)).state, 'revoked', 'revoked while Slack fails');
+    await eventually(
+      async () => (await handle.query(statusQuery)).state,
+      (state) => state === 'revoked',
+    );
     await eventually(
       async () => visibleText(approval),
       (current) => current.includes('Revoked by ops at'),
