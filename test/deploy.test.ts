@@ -92,7 +92,7 @@ describe('deploying Keycard', function () {
       const allowed = new Set(readPolicy().Statement.flatMap((statement) => list(statement.Action)));
       const called = actionsTheCodeCalls();
       assert.deepEqual([...allowed].sort(), [...called].sort());
-      // The six the README names, so a change to the code cannot silently shrink both sides.
+      // The seven the README names, so a change to the code cannot silently shrink both sides.
       for (const action of [
         'identitystore:GetUserId',
         'sso:CreateAccountAssignment',
@@ -100,6 +100,7 @@ describe('deploying Keycard', function () {
         'sso:DescribeAccountAssignmentCreationStatus',
         'sso:DescribeAccountAssignmentDeletionStatus',
         'sso:ListAccountAssignments',
+        'sso:ListAccountAssignmentsForPrincipal',
       ]) {
         assert.ok(called.has(action), `${action} is called by identityCenter.ts`);
       }

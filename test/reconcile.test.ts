@@ -159,10 +159,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     );
     // Identity Center lies twice: the deletion "succeeds" and the re-listing no longer shows the assignment.
     lyingDeletion(aws);
-    let listings = 0;
-    aws.inject('ListAccountAssignments', 2, async (_call, forward) => {
-      listings += 1;
-      if (listings === 1) return forward();
+    aws.inject('ListAccountAssignmentsForPrincipal', 1, async (_call, forward) => {
       const { status: code, headers } = await forward();
       return { status: code, headers, body: Buffer.from(JSON.stringify({ AccountAssignments: [] })) };
     });

@@ -9,6 +9,7 @@ import {
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
   paginateListAccountAssignments,
+  paginateListAccountAssignmentsForPrincipal,
   SSOAdminClient,
   type AccountAssignmentOperationStatus,
 } from '@aws-sdk/client-sso-admin';
@@ -84,8 +85,32 @@ export class IdentityCenter {
     }
   }
 
+  /**
+   * Whether this user holds this permission set on this account. Asked of the user's own assignments
+   * (ListAccountAssignmentsForPrincipal, filtered to the account): one call however many people share the target.
+   */
   async isAssigned(target: Target, principalId: string): Promise<boolean> {
-    return (await this.listUserAssignments(target)).includes(principalId);
+    try {
+      const pages = paginateListAccountAssignmentsForPrincipal(
+        { client: this.ssoAdmin },
+        {
+          InstanceArn: this.settings.instanceArn,
+          PrincipalId: principalId,
+          PrincipalType: 'USER',
+          Filter: { AccountId: target.accountId },
+        },
+      );
+      for await (const page of pages) {
+        for (const assignment of page.AccountAssignments ?? []) {
+          if (assignment.AccountId === target.accountId && assignment.PermissionSetArn === target.permissionSetArn) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (error) {
+      throw translate(error, "list a user's assignments (sso:ListAccountAssignmentsForPrincipal)");
+    }
   }
 
   /** The Identity Store users assigned to a target (groups are not Keycard's business). */
@@ -147,14 +172,16 @@ export class IdentityCenter {
    */
   async unassign(target: Target, principalId: string, progress: AssignmentProgress): Promise<AssignmentResult> {
     let requestId = progress.resumeRequestId;
+    let succeeded = false;
     if (!requestId) {
-      if (!(await this.isAssigned(target, principalId))) return { alreadyGone: true };
+      // Straight to the deletion: "nothing to remove" comes back as ResourceNotFound, and is then checked.
       try {
         const { AccountAssignmentDeletionStatus: deletion } = await this.ssoAdmin.send(
           new DeleteAccountAssignmentCommand(this.assignment(target, principalId)),
         );
         requestId = required(deletion?.RequestId, 'DeleteAccountAssignment returned no RequestId');
         progress.onProgress(requestId, deletion?.Status ?? 'IN_PROGRESS');
+        succeeded = deletion?.Status === 'SUCCEEDED';
       } catch (error) {
         if (nameOf(error) === 'ResourceNotFoundException' && !(await this.isAssigned(target, principalId))) {
           return { alreadyGone: true };
@@ -163,15 +190,16 @@ export class IdentityCenter {
       }
     }
     try {
-      await this.poll(requestId, progress, async (id) => {
-        const { AccountAssignmentDeletionStatus: status } = await this.ssoAdmin.send(
-          new DescribeAccountAssignmentDeletionStatusCommand({
-            InstanceArn: this.settings.instanceArn,
-            AccountAssignmentDeletionRequestId: id,
-          }),
-        );
-        return status;
-      });
+      if (!succeeded)
+        await this.poll(requestId, progress, async (id) => {
+          const { AccountAssignmentDeletionStatus: status } = await this.ssoAdmin.send(
+            new DescribeAccountAssignmentDeletionStatusCommand({
+              InstanceArn: this.settings.instanceArn,
+              AccountAssignmentDeletionRequestId: id,
+            }),
+          );
+          return status;
+        });
     } catch (error) {
       // A FAILED deletion of something that is gone anyway is a revoke; anything still listed is not.
       if (!(error instanceof AssignmentFailedError) || (await this.isAssigned(target, principalId))) throw error;

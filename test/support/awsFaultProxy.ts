@@ -1,6 +1,7 @@
 /**
  * An HTTP proxy between the AWS SDK and moto that injects what moto never does: throttling, 5xx, IN_PROGRESS
  * and FAILED assignment statuses, and lying deletions. Faults are queued per operation (the x-amz-target action).
+ * `quota()` adds what AWS does and moto does not: a calls-per-second quota on the SSO Admin API, as a token bucket.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,8 +31,9 @@ export class AwsFaultProxy {
   private server?: Server;
   private faults: QueuedFault[] = [];
   /** Every call, with its answer's status and the time (ms since the epoch) the answer went back. */
-  readonly calls: (AwsCall & { status: number; injected: boolean; at: number })[] = [];
+  readonly calls: (AwsCall & { status: number; injected: boolean; throttled: boolean; at: number })[] = [];
   endpoint = '';
+  private bucket?: { perSecond: number; tokens: number; refilledAt: number };
 
   constructor(private readonly upstream: string) {}
 
@@ -69,6 +71,25 @@ export class AwsFaultProxy {
     this.faults = [];
   }
 
+  /**
+   * SSO Admin calls beyond `perSecond` (a bucket of `perSecond` tokens, refilled continuously) are answered with
+   * AWS's ThrottlingException, as Identity Center does past its quota. `undefined` lifts the quota.
+   */
+  quota(perSecond: number | undefined): void {
+    this.bucket = perSecond ? { perSecond, tokens: perSecond, refilledAt: Date.now() } : undefined;
+  }
+
+  private overQuota(service: string): boolean {
+    const bucket = this.bucket;
+    if (!bucket || service !== SSO_ADMIN_SERVICE) return false;
+    const now = Date.now();
+    bucket.tokens = Math.min(bucket.perSecond, bucket.tokens + ((now - bucket.refilledAt) / 1000) * bucket.perSecond);
+    bucket.refilledAt = now;
+    if (bucket.tokens < 1) return true;
+    bucket.tokens -= 1;
+    return false;
+  }
+
   callsOf(operation: string) {
     return this.calls.filter((call) => call.operation === operation);
   }
@@ -88,11 +109,16 @@ export class AwsFaultProxy {
       // not JSON: passed through as is
     }
     const call = { operation, input };
+    if (this.overQuota(target.split('.')[0])) {
+      const response = await throttle()(call, () => Promise.reject(new Error('not forwarded')));
+      this.calls.push({ ...call, status: response.status, injected: false, throttled: true, at: Date.now() });
+      return response;
+    }
     const forward = () => this.forward(method, url, headers, body);
     const fault = this.faults.find((candidate) => candidate.operation === operation && candidate.remaining > 0);
     if (fault) fault.remaining -= 1;
     const response = fault ? await fault.handler(call, forward) : await forward();
-    this.calls.push({ ...call, status: response.status, injected: Boolean(fault), at: Date.now() });
+    this.calls.push({ ...call, status: response.status, injected: Boolean(fault), throttled: false, at: Date.now() });
     return response;
   }
 
@@ -117,6 +143,9 @@ export class AwsFaultProxy {
     });
   }
 }
+
+/** The x-amz-target prefix of the SSO Admin API (Identity Center's assignments); the Identity Store's differs. */
+const SSO_ADMIN_SERVICE = 'SWBExternalService';
 
 function json(status: number, value: unknown, headers: Record<string, string> = {}): ProxyResponse {
   return {

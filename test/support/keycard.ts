@@ -1,5 +1,5 @@
 /** Helpers that run Keycard's own worker against the stand, the way production runs it. */
-import { ListAccountAssignmentsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -15,7 +15,12 @@ import { GrantRecords } from '../../src/activities/records';
 import type { AccessRequest } from '../../src/domain/grant';
 import { createLogger } from '../../src/logger';
 import { connectMongo } from '../../src/mongo';
-import { createIdentityCenter, createKeycardWorker, type KeycardWorker } from '../../src/worker';
+import {
+  createIdentityCenter,
+  createKeycardWorker,
+  DEFAULT_IDENTITY_CENTER_RATE,
+  type KeycardWorker,
+} from '../../src/worker';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
 /** Log lines a worker wrote during a test, parsed; the real logger writes them. */
@@ -85,6 +90,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
     instanceArn: seed.instanceArn,
     identityStoreId: seed.identityStoreId,
     pollIntervalMs: 200,
+    callsPerSecond: DEFAULT_IDENTITY_CENTER_RATE,
   });
   const slack = slackApiUrl ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl)) : undefined;
   const reconciler = options.reconcile
@@ -166,14 +172,18 @@ export async function isAssignedInMoto(
 ): Promise<boolean> {
   const { motoUrl, seed } = stand();
   const ssoAdmin = new SSOAdminClient(awsClientConfig(motoUrl));
-  const { AccountAssignments } = await ssoAdmin.send(
-    new ListAccountAssignmentsCommand({
+  const pages = paginateListAccountAssignments(
+    { client: ssoAdmin },
+    {
       InstanceArn: seed.instanceArn,
       AccountId: target?.accountId ?? seed.accountId,
       PermissionSetArn: target?.permissionSetArn ?? seed.permissionSetArn,
-    }),
+    },
   );
-  return (AccountAssignments ?? []).some((assignment) => assignment.PrincipalId === principalId);
+  for await (const page of pages) {
+    if ((page.AccountAssignments ?? []).some((assignment) => assignment.PrincipalId === principalId)) return true;
+  }
+  return false;
 }
 
 export async function eventually<T>(

@@ -1,0 +1,133 @@
+/**
+ * The Identity Center adapter against moto behind the fault proxy: one user's assignment is checked with one call
+ * however crowded the target, and the call pacer keeps a burst inside AWS's calls-per-second quota.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { CreateAccountAssignmentCommand, CreatePermissionSetCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import type { Target } from '../../src/domain/grant';
+import { createIdentityCenter } from '../../src/worker';
+import { CallPacer } from '../../src/activities/pacing';
+import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand } from '../support/stand';
+
+const QUOTA = 20;
+const noProgress = { onProgress: () => undefined, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+
+function identityCenter(callsPerSecond?: number) {
+  const { aws, seed } = stand();
+  return createIdentityCenter({
+    region: AWS_REGION,
+    endpoint: aws.endpoint,
+    instanceArn: seed.instanceArn,
+    identityStoreId: seed.identityStoreId,
+    pollIntervalMs: 50,
+    ...(callsPerSecond ? { callsPerSecond } : {}),
+  });
+}
+
+async function newPermissionSet(): Promise<Target> {
+  const { motoUrl, seed } = stand();
+  const { PermissionSet } = await new SSOAdminClient(awsClientConfig(motoUrl)).send(
+    new CreatePermissionSetCommand({ InstanceArn: seed.instanceArn, Name: `ic-test-${randomUUID().slice(0, 8)}` }),
+  );
+  return { accountId: seed.accountId, permissionSetArn: PermissionSet?.PermissionSetArn as string };
+}
+
+/** Assigns straight in moto, not through the proxy: the target's crowd, not what is measured. */
+async function assignInMoto(target: Target, principalId: string): Promise<void> {
+  const { motoUrl, seed } = stand();
+  await new SSOAdminClient(awsClientConfig(motoUrl)).send(
+    new CreateAccountAssignmentCommand({
+      InstanceArn: seed.instanceArn,
+      TargetId: target.accountId,
+      TargetType: 'AWS_ACCOUNT',
+      PermissionSetArn: target.permissionSetArn,
+      PrincipalType: 'USER',
+      PrincipalId: principalId,
+    }),
+  );
+}
+
+function callsSince(index: number, operation?: string) {
+  return stand()
+    .aws.calls.slice(index)
+    .filter((call) => !operation || call.operation === operation);
+}
+
+describe('Identity Center adapter', function () {
+  afterEach(() => stand().aws.quota(undefined));
+
+  it('checks one user on a target of 150 assignments with one call, and tells permission sets apart', async () => {
+    const crowded = await newPermissionSet();
+    const other = await newPermissionSet();
+    for (let i = 0; i < 150; i++) await assignInMoto(crowded, `filler-${i}-${randomUUID()}`);
+    const user = await createIdentityStoreUser(`ic-${randomUUID().slice(0, 8)}@example.com`);
+    await assignInMoto(other, user);
+    const ic = identityCenter();
+
+    const before = stand().aws.calls.length;
+    assert.equal(await ic.isAssigned(crowded, user), false, 'assigned elsewhere on the account is not this target');
+    assert.equal(await ic.isAssigned(other, user), true);
+    await assignInMoto(crowded, user);
+    assert.equal(await ic.isAssigned(crowded, user), true, 'found among 151');
+    const calls = callsSince(before);
+    assert.deepEqual(
+      calls.map((call) => call.operation),
+      Array(3).fill('ListAccountAssignmentsForPrincipal'),
+    );
+    assert.ok(calls.every((call) => (call.input.Filter as { AccountId?: string }).AccountId === crowded.accountId));
+  });
+
+  it('unassign deletes, confirms, and counts an assignment that is already gone as revoked', async () => {
+    const target = await newPermissionSet();
+    const user = await createIdentityStoreUser(`ic-${randomUUID().slice(0, 8)}@example.com`);
+    const ic = identityCenter();
+    const created = await ic.assign(target, user, noProgress);
+    assert.ok(created.requestId && !created.alreadyAssigned);
+    assert.deepEqual(await ic.assign(target, user, noProgress), { alreadyAssigned: true }, 'never a second one');
+    assert.equal(await ic.isAssigned(target, user), true);
+    const removal = await ic.unassign(target, user, noProgress);
+    assert.ok(removal.requestId && !removal.alreadyGone);
+    assert.equal(await ic.isAssigned(target, user), false);
+    assert.deepEqual(await ic.unassign(target, user, noProgress), { alreadyGone: true });
+  });
+
+  it('a paced burst of 60 calls meets no throttling under a 20 calls/s quota; the same burst unpaced does', async () => {
+    const target = await newPermissionSet();
+    const user = await createIdentityStoreUser(`ic-${randomUUID().slice(0, 8)}@example.com`);
+    const burst = async (ic: ReturnType<typeof identityCenter>) => {
+      stand().aws.quota(QUOTA);
+      const before = stand().aws.calls.length;
+      const answers = await Promise.allSettled(Array.from({ length: 60 }, () => ic.isAssigned(target, user)));
+      stand().aws.quota(undefined);
+      return { answers, throttled: callsSince(before).filter((call) => call.throttled).length };
+    };
+
+    const unpaced = await burst(identityCenter());
+    assert.ok(unpaced.throttled > 0, 'the quota bites: an unpaced burst is throttled');
+
+    // A fresh bucket: the unpaced burst must not leave the quota drained for the paced one.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const paced = await burst(identityCenter(QUOTA));
+    assert.equal(paced.throttled, 0, 'paced at the quota, Identity Center never throttles');
+    assert.ok(paced.answers.every((answer) => answer.status === 'fulfilled' && answer.value === false));
+  });
+
+  it('the pacer hands out slots in order, no closer than 1/rate seconds apart', async () => {
+    const pacer = new CallPacer(QUOTA);
+    const released: { i: number; at: number }[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        await pacer.acquire();
+        released.push({ i, at: performance.now() });
+      }),
+    );
+    assert.deepEqual(
+      released.map((slot) => slot.i),
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+    // A lower bound only (a slow machine spaces them wider): 9 gaps of 50 ms, less timer rounding.
+    assert.ok(released[9].at - released[0].at >= 9 * (1000 / QUOTA) - 10);
+    assert.throws(() => new CallPacer(0), /must be positive/);
+  });
+});
