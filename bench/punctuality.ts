@@ -9,7 +9,8 @@ import { targetKey, type Target } from '../src/domain/grant';
 import { startAccessRequest } from '../src/requests';
 import { createIdentityCenter } from '../src/worker';
 import { statusQuery } from '../src/workflows/definitions';
-import { recordsIn, startWorker } from '../test/support/keycard';
+import type { Client } from '@temporalio/client';
+import { recordsIn } from '../test/support/keycard';
 import { AWS_REGION, awsClientConfig, stand, type Stand, createIdentityStoreUser } from '../test/support/stand';
 
 export interface Distribution {
@@ -51,46 +52,49 @@ async function users(count: number, prefix: string): Promise<{ email: string; pr
   return made;
 }
 
-/** Keycard: every grant's own durable timer. Grants expire spread over `spreadMs`. */
-export async function keycardRevokeLateness(grants: number, spreadMs: number, target: Target): Promise<Distribution> {
-  const { devServer } = stand();
-  const worker = await startWorker(devServer.env);
-  try {
-    const people = await users(grants, 'punctual');
-    const handles = await Promise.all(
-      people.map(async (person, i) => {
-        const duration = `${Math.round(20_000 + (spreadMs * i) / grants)}ms`;
-        return startAccessRequest(devServer.env.client, worker.taskQueue, {
-          requestId: randomUUID(),
-          requester: { slackUserId: `UB${i}`, email: person.email },
-          reason: 'benchmark',
-          target,
-          duration,
-          approvedBy: 'bench',
-          requestedAt: new Date().toISOString(),
-          principalId: person.principalId,
-        });
-      }),
-    );
-    const expiries = new Map<string, number>();
-    for (const [i, handle] of handles.entries()) {
-      for (;;) {
-        const status = await handle.query(statusQuery);
-        if (status.expiresAt) {
-          expiries.set(people[i].principalId, Date.parse(status.expiresAt));
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Keycard: every grant's own durable timer, run by the worker on `taskQueue`. Grants expire spread over `spreadMs`,
+ * starting 20 s from now.
+ */
+export async function keycardRevokeLateness(
+  grants: number,
+  spreadMs: number,
+  target: Target,
+  client: Client,
+  taskQueue: string,
+): Promise<Distribution> {
+  const people = await users(grants, 'punctual');
+  const handles = await Promise.all(
+    people.map(async (person, i) => {
+      const duration = `${Math.round(20_000 + (spreadMs * i) / grants)}ms`;
+      return startAccessRequest(client, taskQueue, {
+        requestId: randomUUID(),
+        requester: { slackUserId: `UB${i}`, email: person.email },
+        reason: 'benchmark',
+        target,
+        duration,
+        approvedBy: 'bench',
+        requestedAt: new Date().toISOString(),
+        principalId: person.principalId,
+      });
+    }),
+  );
+  const expiries = new Map<string, number>();
+  for (const [i, handle] of handles.entries()) {
+    for (;;) {
+      const status = await handle.query(statusQuery);
+      if (status.expiresAt) {
+        expiries.set(people[i].principalId, Date.parse(status.expiresAt));
+        break;
       }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await Promise.all(handles.map((handle) => handle.result()));
-    const deleted = deletionTimes(expiries.keys());
-    return distribution(
-      [...expiries].map(([principal, expiresAt]) => (deleted.get(principal) ?? Number.NaN) - expiresAt),
-    );
-  } finally {
-    await worker.stop();
   }
+  await Promise.all(handles.map((handle) => handle.result()));
+  const deleted = deletionTimes(expiries.keys());
+  return distribution(
+    [...expiries].map(([principal, expiresAt]) => (deleted.get(principal) ?? Number.NaN) - expiresAt),
+  );
 }
 
 /** The article's design: grants in a table, a sweep every `sweepEveryMs` revokes what has expired. */
