@@ -54,9 +54,10 @@ const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench/results.json');
 
 function previousResults(): Results {
   if (!existsSync(RESULTS_FILE)) return {};
-  const parsed = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Results & { sections?: unknown };
-  // Files from before sections existed hold one flat run: start afresh rather than misread them.
-  return SECTIONS.some((name) => name in parsed) ? parsed : {};
+  const parsed = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>;
+  // A file from before sections existed holds one flat run (no section has `options`): start afresh.
+  const sectioned = SECTIONS.every((name) => !(name in parsed) || (parsed[name] as { options?: unknown }).options);
+  return sectioned ? (parsed as Results) : {};
 }
 
 async function main(): Promise<void> {

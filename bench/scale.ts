@@ -113,7 +113,6 @@ async function startWorkerProcess(stand: Stand, taskQueue: string, mongoUrl: str
     TEMPORAL_TASK_QUEUE: taskQueue,
     MONGODB_URL: mongoUrl,
     IDENTITY_CENTER_RATE: String(rate),
-    LOG_LEVEL: 'warn',
     OPS_PORT: String(await freePort()),
     TEMPORAL_METRICS_PORT: String(await freePort()),
   };
@@ -249,5 +248,13 @@ export async function scale(
   } finally {
     stand.aws.quota(undefined);
     await worker.stop();
+    // What the worker complained about, counted: a bench run with errors is worth a look before its numbers.
+    const complaints = readFileSync(worker.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => /"level":"(warn|error|fatal)"/.test(line))
+      .map((line) => /"msg":"([^"]{0,120})/.exec(line)?.[1] ?? line.slice(0, 120));
+    const counted = new Map<string, number>();
+    for (const message of complaints) counted.set(message, (counted.get(message) ?? 0) + 1);
+    for (const [message, count] of counted) process.stderr.write(`bench:   worker log: ${count} × ${message}\n`);
   }
 }

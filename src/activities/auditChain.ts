@@ -165,17 +165,31 @@ export class AuditChain<T extends ChainableEvent = ChainableEvent> {
 
   /**
    * Appends one event. Returns false when an event with this `_id` is already recorded (a retry), true when it was
-   * appended. Clashes with concurrent writers are retried with a short random pause.
+   * appended. Appends from this process go one at a time, each linked to the head this process wrote last (two
+   * round trips, no clash among its own writers); a clash with another process re-reads the head and tries again
+   * after a short random pause.
    */
-  async append(event: T): Promise<boolean> {
-    let previous = (await this.pointedHead()) ?? (await this.head());
+  append(event: T): Promise<boolean> {
+    const appended = this.queue.then(() => this.appendNow(event));
+    this.queue = appended.catch(() => undefined);
+    return appended;
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The head this process last appended; stale as soon as another process appends, which the unique index tells. */
+  private lastAppended?: PinnedHead;
+
+  private async appendNow(event: T): Promise<boolean> {
+    let previous = this.lastAppended ?? (await this.pointedHead()) ?? (await this.head());
     for (let attempt = 1; ; attempt++) {
       const chained = link(event, previous);
       try {
         await this.events.insertOne(chained as never);
+        this.lastAppended = { chainSeq: chained.chainSeq, hash: chained.hash };
         await this.movePointer(chained);
         return true;
       } catch (error) {
+        this.lastAppended = undefined;
         if (!isDuplicateKey(error)) throw error;
         // Either this event is in already (its _id) or another writer took the number: re-read and try again.
         if (await this.events.findOne({ _id: event._id } as never, { projection: { _id: 1 } })) return false;
@@ -224,6 +238,7 @@ export class AuditChain<T extends ChainableEvent = ChainableEvent> {
    */
   async appendMany(events: T[]): Promise<void> {
     if (events.length === 0) return;
+    this.lastAppended = undefined;
     let previous: PinnedHead | undefined = await this.head();
     const chained = events.map((event) => {
       const linked = link(event, previous);
