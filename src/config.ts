@@ -89,7 +89,9 @@ const schema = z.object({
   EXPIRY_WARNING: duration('15m').default(parseDuration('15m')),
   GRANT_TTL: duration('4h').default(parseDuration('4h')),
   IDENTITY_CENTER_POLL_INTERVAL: duration('1s').default(parseDuration('1s')),
-  IDENTITY_CENTER_RATE: z.coerce.number().positive('must be a positive number of activities per second').default(20),
+  IDENTITY_CENTER_RATE: z.coerce.number().positive('must be a positive number of calls per second').default(20),
+  /** Workflows kept in the worker's memory between their tasks; the rest wait on their timers as history only. */
+  WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2, 'must be a whole number of at least 2').default(250),
   RECONCILE_INTERVAL: duration('5m').default(parseDuration('5m')),
   RECONCILE_GRACE: duration('2m').default(parseDuration('2m')),
   RECONCILE_MODE: z.enum(['report', 'enforce'], { error: 'must be report or enforce' }).default('report'),

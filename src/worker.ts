@@ -58,6 +58,8 @@ export interface KeycardWorkerOptions {
   activities: Activities;
   /** Identity Center activities started per second across all workers (server-enforced). */
   identityCenterRate?: number;
+  /** Workflows cached in memory (WORKFLOW_CACHE_SIZE); the SDK's default is sized from the heap limit. */
+  workflowCacheSize?: number;
   /** Tests bundle the workflow code once and share it; production bundles at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
@@ -84,6 +86,7 @@ export async function createKeycardWorker(options: KeycardWorkerOptions): Promis
   const main = await Worker.create({
     ...common,
     taskQueue: options.taskQueue,
+    ...(options.workflowCacheSize ? { maxCachedWorkflows: options.workflowCacheSize } : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
@@ -187,6 +190,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     identityCenterRate: config.IDENTITY_CENTER_RATE,
+    workflowCacheSize: config.WORKFLOW_CACHE_SIZE,
     activities: createActivities({
       identityCenter,
       records,

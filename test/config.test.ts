@@ -28,6 +28,8 @@ describe('configuration from the environment', function () {
     assert.equal(config.TEMPORAL_TASK_QUEUE, 'keycard');
     assert.equal(config.GRANT_TTL, 4 * 3_600_000);
     assert.equal(config.TEMPORAL_TLS, false);
+    assert.equal(config.IDENTITY_CENTER_RATE, 20);
+    assert.equal(config.WORKFLOW_CACHE_SIZE, 250);
   });
 
   it('names every missing variable at once, with an example', () => {
@@ -46,6 +48,9 @@ describe('configuration from the environment', function () {
       'TARGET_ACCOUNT_ID must be a 12-digit AWS account id (example: 123456789012)',
     ]);
     assert.deepEqual(problems({ ...valid, GRANT_TTL: 'four hours' }), ['GRANT_TTL not a duration (example: 4h)']);
+    assert.deepEqual(problems({ ...valid, WORKFLOW_CACHE_SIZE: '1' }), [
+      'WORKFLOW_CACHE_SIZE must be a whole number of at least 2',
+    ]);
     assert.match(problems({ ...valid, MONGODB_URL: 'http://x' })[0], /^MONGODB_URL must start with mongodb:\/\//);
     assert.match(
       problems({ ...valid, TEMPORAL_TLS_CERT_PATH: '/x.pem' })[0],
