@@ -9,11 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { GrantRecords } from '../src/activities/records';
 import type { Target } from '../src/domain/grant';
 import { startAccessRequest } from '../src/requests';
 import { RECONCILE_SCHEDULE_ID } from '../src/worker';
-import { recordsIn } from '../test/support/keycard';
 import {
   freePort,
   PROJECT_ROOT,
@@ -85,15 +83,33 @@ class ProcessWatch {
   }
 }
 
-/** The latest value of a date field among the grants (the end of a window, without polling's granularity). */
-async function latest(records: GrantRecords, field: 'grantedAt' | 'revokedAt'): Promise<number | undefined> {
-  const [last] = await records.grants
-    .find({ [field]: { $exists: true } })
-    .sort({ [field]: -1 })
-    .limit(1)
-    .toArray();
-  const value = last?.[field];
-  return value ? new Date(value).getTime() : undefined;
+/**
+ * Identity Center's view, from the answers the AWS proxy passed back: which principals got an assignment created (or
+ * deleted), and when the last of them did. Read incrementally, so polling stays cheap as calls pile up.
+ */
+class IdentityCenterView {
+  private seen = 0;
+  readonly done = new Map<string, number>();
+
+  constructor(
+    private readonly stand: Stand,
+    private readonly operation: 'CreateAccountAssignment' | 'DeleteAccountAssignment',
+  ) {}
+
+  count(principals: Set<string>): number {
+    const calls = this.stand.aws.calls;
+    for (; this.seen < calls.length; this.seen++) {
+      const call = calls[this.seen];
+      if (call.operation === this.operation && call.status === 200 && !this.done.has(String(call.input.PrincipalId))) {
+        this.done.set(String(call.input.PrincipalId), call.at);
+      }
+    }
+    return [...principals].filter((principal) => this.done.has(principal)).length;
+  }
+
+  lastAt(principals: Set<string>): number {
+    return Math.max(...[...principals].map((principal) => this.done.get(principal) ?? Number.NaN));
+  }
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,7 +154,6 @@ export async function scale(
   const client: Client = stand.devServer.env.client;
   const taskQueue = `bench-scale-${randomUUID()}`;
   const mongoUrl = stand.mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_bench_scale$2');
-  const records: GrantRecords = await recordsIn(mongoUrl);
   const started = Date.now();
   stand.aws.quota(options.rate);
   const worker = await startWorkerProcess(stand, taskQueue, mongoUrl, target, options.rate);
@@ -147,13 +162,18 @@ export async function scale(
   const levels: LiveLevel[] = [];
   let grantWindow = { operations: 0, ms: 0, calls: 0 };
   let latenessAtLive: ScaleResults['latenessAtLive'] | undefined;
-  const active = () => records.grants.countDocuments({ state: 'active' });
+  const principals: string[] = [];
+  const created = new IdentityCenterView(stand, 'CreateAccountAssignment');
+  const deleted = new IdentityCenterView(stand, 'DeleteAccountAssignment');
+  const failed = () => client.workflow.count(`TaskQueue="${taskQueue}" AND ProdAccessState="failed"`);
 
   const grantUpTo = async (level: number) => {
     const fresh = Array.from({ length: level - handles.length }, (_, i) => handles.length + i);
     const cpuBefore = watch.cpuMs();
     const from = Date.now();
     await inBatches(fresh, 50, async (i) => {
+      // Resolved already, as the Slack front door does before anything starts.
+      principals[i] = `bench-live-${i}-${randomUUID().slice(0, 8)}`;
       handles[i] = await startAccessRequest(client, taskQueue, {
         requestId: randomUUID(),
         requester: { slackUserId: `UL${i}`, email: `live-${i}@example.com` },
@@ -162,20 +182,20 @@ export async function scale(
         duration: '8h',
         approvedBy: 'bench',
         requestedAt: new Date().toISOString(),
-        // Resolved already, as the Slack front door does before anything starts.
-        principalId: `bench-live-${i}-${randomUUID().slice(0, 8)}`,
+        principalId: principals[i],
       });
     });
+    const wanted = new Set(fresh.map((i) => principals[i]));
     let last = -1;
     for (;;) {
-      const now = await active();
-      if (now >= level) break;
-      if ((await records.grants.countDocuments({ state: 'failed' })) > 0) throw new Error('a grant failed');
-      if (now !== last) process.stderr.write(`bench:   ${now} / ${level} live\n`);
+      const now = created.count(wanted);
+      if (now >= wanted.size) break;
+      if ((await failed()).count > 0) throw new Error('a grant failed');
+      if (now !== last) process.stderr.write(`bench:   ${handles.length - wanted.size + now} / ${level} live\n`);
       last = now;
       await pause(2_000);
     }
-    const until = (await latest(records, 'grantedAt')) ?? Date.now();
+    const until = created.lastAt(wanted);
     grantWindow = {
       operations: grantWindow.operations + fresh.length,
       ms: grantWindow.ms + (until - from),
@@ -219,16 +239,12 @@ export async function scale(
 
     const burst = handles.slice(0, options.revokeBurst);
     process.stderr.write(`bench: scale: revoking ${burst.length} grants at once…\n`);
-    const revokedBefore = await records.grants.countDocuments({ state: 'revoked' });
     const from = Date.now();
     await inBatches(burst, 50, (handle) => handle.signal('revoke', { by: 'bench', reason: 'revoke throughput' }));
-    for (;;) {
-      const revoked = (await records.grants.countDocuments({ state: 'revoked' })) - revokedBefore;
-      if (revoked >= burst.length) break;
-      await pause(1_000);
-    }
-    const until = (await latest(records, 'revokedAt')) ?? Date.now();
-    const failedGrants = await records.grants.countDocuments({ state: 'failed' });
+    const revoking = new Set(principals.slice(0, burst.length));
+    while (deleted.count(revoking) < revoking.size) await pause(1_000);
+    const until = deleted.lastAt(revoking);
+    const failedGrants = (await failed()).count;
     const throttledCalls = stand.aws.calls.filter((call) => call.at >= started && call.throttled).length;
     const throughput = (operations: number, ms: number, calls: number): Throughput => ({
       operations,

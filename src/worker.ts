@@ -8,6 +8,7 @@ import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporal
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from './activities';
 import { IdentityCenter } from './activities/identityCenter';
+import { freshWorkflowBundle } from './bundleWorkflows';
 import { CallPacer, paceCalls } from './activities/pacing';
 import { GrantRecords } from './activities/records';
 import { Reconciler, reconcilePolicy, workflowStateFrom } from './activities/reconcile';
@@ -65,6 +66,13 @@ export interface KeycardWorkerOptions {
   identity?: string;
 }
 
+/** The given bundle (tests); else the one `npm run build` made, if it is fresh; else bundling at start-up. */
+function workflowCode(given: KeycardWorkerOptions['workflowBundle']) {
+  if (given) return { workflowBundle: given };
+  const built = freshWorkflowBundle();
+  return built ? { workflowBundle: { codePath: built } } : { workflowsPath: require.resolve('./workflows') };
+}
+
 /** The two workers of a Keycard process, run and stopped as one. */
 export interface KeycardWorker {
   run(): Promise<void>;
@@ -87,9 +95,7 @@ export async function createKeycardWorker(options: KeycardWorkerOptions): Promis
     ...common,
     taskQueue: options.taskQueue,
     ...(options.workflowCacheSize ? { maxCachedWorkflows: options.workflowCacheSize } : {}),
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('./workflows') }),
+    ...workflowCode(options.workflowBundle),
   });
   const identityCenter = await Worker.create({
     ...common,

@@ -163,16 +163,7 @@ export class GrantRecords {
         'identityCenterRequests.deletion': deletion,
       }),
     };
-    try {
-      await this.grants.updateOne(
-        { _id: String(grant.requestId), version: { $lt: version } },
-        { $set: record },
-        { upsert: true },
-      );
-    } catch (error) {
-      // The record exists with this version or a newer one: this event was written already.
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
+    await this.writeGrant(String(grant.requestId), version, record);
     await this.chain.append({
       _id: event.eventId,
       requestId: grant.requestId,
@@ -190,6 +181,40 @@ export class GrantRecords {
         ...defined({ approver: record.approver, grantedAt: record.grantedAt, expiresAt: record.expiresAt }),
       },
     });
+  }
+
+  /**
+   * Writes the grant's record unless this version or a newer one is there already (a retry, or a late attempt of an
+   * older event). Every filter is on `_id` alone: FerretDB answers those without decoding the whole collection, and
+   * a compound filter there costs a full decode per write (seconds at 10,000 grants). Writes of one grant from this
+   * process go one at a time, so the check and the write cannot interleave here; across processes, the events of one
+   * grant come from its one workflow, in order, so only an attempt that outlived its timeout could race.
+   */
+  private async writeGrant(id: string, version: number, record: Omit<GrantRecord, 'identityCenterRequests' | '_id'>) {
+    await this.oneAtATime(id, async () => {
+      const current = await this.grants.findOne({ _id: id }, { projection: { version: 1 } });
+      if (current && current.version >= version) return;
+      try {
+        await this.grants.updateOne({ _id: id }, { $set: record }, { upsert: true });
+      } catch (error) {
+        // Another process inserted it between the read and the upsert: the next event brings it up to date.
+        if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      }
+    });
+  }
+
+  private readonly writing = new Map<string, Promise<unknown>>();
+
+  private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = this.writing.get(key) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    const settled = mine.catch(() => undefined);
+    this.writing.set(key, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.writing.get(key) === settled) this.writing.delete(key);
+    }
   }
 
   /**
