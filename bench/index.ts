@@ -12,8 +12,7 @@ import { parseArgs } from 'node:util';
 import { killAllNow, PROJECT_ROOT } from '../test/support/processes';
 import { startStand, stopStand } from '../test/support/stand';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
-import { CreatePermissionSetCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { awsClientConfig } from '../test/support/stand';
+import { createPermissionSet } from '../test/support/stand';
 import { sweepRevokeLateness, type Distribution } from './punctuality';
 import { reconcileCost, type ReconcileCost } from './reconcileCost';
 import { scale, type ScaleResults } from './scale';
@@ -103,10 +102,7 @@ async function main(): Promise<void> {
   process.stderr.write('bench: starting the stand (Temporal, FerretDB, moto)…\n');
   const stand = await startStand();
   try {
-    const { PermissionSet } = await new SSOAdminClient(awsClientConfig(stand.motoUrl)).send(
-      new CreatePermissionSetCommand({ InstanceArn: stand.seed.instanceArn, Name: `bench-${Date.now()}` }),
-    );
-    const target = { accountId: stand.seed.accountId, permissionSetArn: PermissionSet?.PermissionSetArn as string };
+    const target = await createPermissionSet('bench');
     if (only.has('slack')) {
       process.stderr.write('bench: slash-command acks and approval → assignment…\n');
       const slack = await slackFlow(Number(values.acks), Number(values.approvals));

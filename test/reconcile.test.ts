@@ -2,7 +2,6 @@
  * The reconciliation backstop on the real stack: a terminated workflow's grant, standing access made by hand,
  * a revoke that did not hold, and `keycard reconcile` with Temporal stopped.
  */
-import { CreateAccountAssignmentCommand, CreatePermissionSetCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -17,6 +16,7 @@ import { lyingDeletion } from './support/awsFaultProxy';
 import { FakeSlack } from './support/fakeSlack';
 import {
   eventually,
+  assignInMoto,
   isAssignedInMoto,
   newRequest,
   recordsIn,
@@ -25,7 +25,13 @@ import {
   type TestWorker,
 } from './support/keycard';
 import { PROJECT_ROOT, tool } from './support/processes';
-import { awsClientConfig, createIdentityStoreUser, identityCenterEnv, stand, startDevServer } from './support/stand';
+import {
+  createIdentityStoreUser,
+  createPermissionSet,
+  identityCenterEnv,
+  stand,
+  startDevServer,
+} from './support/stand';
 
 const run = promisify(execFile);
 
@@ -37,12 +43,8 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   let allowed: string;
 
   before(async () => {
-    const { seed, motoUrl } = stand();
     // A target and a database of its own, so other tests' grants are not this sweep's business.
-    const { PermissionSet } = await new SSOAdminClient(awsClientConfig(motoUrl)).send(
-      new CreatePermissionSetCommand({ InstanceArn: seed.instanceArn, Name: `reconcile-${randomUUID().slice(0, 6)}` }),
-    );
-    target = { accountId: seed.accountId, permissionSetArn: PermissionSet?.PermissionSetArn as string };
+    target = await createPermissionSet('reconcile');
     mongoUrl = stand().mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_reconcile$2');
     allowed = await createIdentityStoreUser(`break-glass-${randomUUID().slice(0, 6)}@example.com`);
     slack = new FakeSlack();
@@ -66,19 +68,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
       args: [{ mode }],
     }) as Promise<ReconcileSummary>;
 
-  async function assignDirectly(principalId: string): Promise<void> {
-    const { motoUrl, seed } = stand();
-    await new SSOAdminClient(awsClientConfig(motoUrl)).send(
-      new CreateAccountAssignmentCommand({
-        InstanceArn: seed.instanceArn,
-        TargetId: target.accountId,
-        TargetType: 'AWS_ACCOUNT',
-        PermissionSetArn: target.permissionSetArn,
-        PrincipalType: 'USER',
-        PrincipalId: principalId,
-      }),
-    );
-  }
+  const assignDirectly = (principalId: string) => assignInMoto(target, principalId);
 
   const assigned = (principalId: string) => isAssignedInMoto(principalId, target);
 

@@ -4,11 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { CreateAccountAssignmentCommand, CreatePermissionSetCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import type { Target } from '../../src/domain/grant';
 import { createIdentityCenter } from '../../src/worker';
 import { CallPacer } from '../../src/activities/pacing';
-import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand } from '../support/stand';
+import { assignInMoto } from '../support/keycard';
+import { AWS_REGION, createIdentityStoreUser, createPermissionSet, stand } from '../support/stand';
 
 const QUOTA = 20;
 const noProgress = { onProgress: () => undefined, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
@@ -25,29 +24,6 @@ function identityCenter(callsPerSecond?: number) {
   });
 }
 
-async function newPermissionSet(): Promise<Target> {
-  const { motoUrl, seed } = stand();
-  const { PermissionSet } = await new SSOAdminClient(awsClientConfig(motoUrl)).send(
-    new CreatePermissionSetCommand({ InstanceArn: seed.instanceArn, Name: `ic-test-${randomUUID().slice(0, 8)}` }),
-  );
-  return { accountId: seed.accountId, permissionSetArn: PermissionSet?.PermissionSetArn as string };
-}
-
-/** Assigns straight in moto, not through the proxy: the target's crowd, not what is measured. */
-async function assignInMoto(target: Target, principalId: string): Promise<void> {
-  const { motoUrl, seed } = stand();
-  await new SSOAdminClient(awsClientConfig(motoUrl)).send(
-    new CreateAccountAssignmentCommand({
-      InstanceArn: seed.instanceArn,
-      TargetId: target.accountId,
-      TargetType: 'AWS_ACCOUNT',
-      PermissionSetArn: target.permissionSetArn,
-      PrincipalType: 'USER',
-      PrincipalId: principalId,
-    }),
-  );
-}
-
 function callsSince(index: number, operation?: string) {
   return stand()
     .aws.calls.slice(index)
@@ -58,8 +34,8 @@ describe('Identity Center adapter', function () {
   afterEach(() => stand().aws.quota(undefined));
 
   it('checks one user on a target of 150 assignments with one call, and tells permission sets apart', async () => {
-    const crowded = await newPermissionSet();
-    const other = await newPermissionSet();
+    const crowded = await createPermissionSet('ic-test');
+    const other = await createPermissionSet('ic-test');
     for (let i = 0; i < 150; i++) await assignInMoto(crowded, `filler-${i}-${randomUUID()}`);
     const user = await createIdentityStoreUser(`ic-${randomUUID().slice(0, 8)}@example.com`);
     await assignInMoto(other, user);
@@ -79,7 +55,7 @@ describe('Identity Center adapter', function () {
   });
 
   it('unassign deletes, confirms, and counts an assignment that is already gone as revoked', async () => {
-    const target = await newPermissionSet();
+    const target = await createPermissionSet('ic-test');
     const user = await createIdentityStoreUser(`ic-${randomUUID().slice(0, 8)}@example.com`);
     const ic = identityCenter();
     const created = await ic.assign(target, user, noProgress);
@@ -93,7 +69,7 @@ describe('Identity Center adapter', function () {
   });
 
   it('a paced burst of 60 calls meets no throttling under a 20 calls/s quota; the same burst unpaced does', async () => {
-    const target = await newPermissionSet();
+    const target = await createPermissionSet('ic-test');
     const user = await createIdentityStoreUser(`ic-${randomUUID().slice(0, 8)}@example.com`);
     const burst = async (ic: ReturnType<typeof identityCenter>) => {
       stand().aws.quota(QUOTA);

@@ -1,5 +1,9 @@
 /** Helpers that run Keycard's own worker against the stand, the way production runs it. */
-import { paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import {
+  CreateAccountAssignmentCommand,
+  paginateListAccountAssignments,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -163,6 +167,21 @@ export async function newRequest(
       ...overrides,
     },
   };
+}
+
+/** Assigns straight in moto, not through the proxy: standing access made by hand, or a crowd on a target. */
+export async function assignInMoto(target: { accountId: string; permissionSetArn: string }, principalId: string) {
+  const { motoUrl, seed } = stand();
+  await new SSOAdminClient(awsClientConfig(motoUrl)).send(
+    new CreateAccountAssignmentCommand({
+      InstanceArn: seed.instanceArn,
+      TargetId: target.accountId,
+      TargetType: 'AWS_ACCOUNT',
+      PermissionSetArn: target.permissionSetArn,
+      PrincipalType: 'USER',
+      PrincipalId: principalId,
+    }),
+  );
 }
 
 /** What moto itself lists for this user on a target (the seeded one by default), asked directly (not through the proxy). */

@@ -13,6 +13,7 @@ import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { MongoClient } from 'mongodb';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { ferretDbArgs, temporalDevServerArgs } from '../../src/embedded';
@@ -238,6 +239,15 @@ async function createUser(endpoint: string, identityStoreId: string, email: stri
     }),
   );
   return UserId as string;
+}
+
+/** A fresh permission set on the seeded account, made straight in moto: a target no other test touches. */
+export async function createPermissionSet(prefix: string): Promise<{ accountId: string; permissionSetArn: string }> {
+  const { motoUrl, seed } = stand();
+  const { PermissionSet } = await new SSOAdminClient(awsClientConfig(motoUrl)).send(
+    new CreatePermissionSetCommand({ InstanceArn: seed.instanceArn, Name: `${prefix}-${randomUUID().slice(0, 8)}` }),
+  );
+  return { accountId: seed.accountId, permissionSetArn: PermissionSet?.PermissionSetArn as string };
 }
 
 export function awsClientConfig(endpoint: string) {
