@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
+import { freshWorkflowBundle, WORKFLOW_BUNDLE } from '../src/bundleWorkflows';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
 import { eventually, isAssignedInMoto, newRequest } from './support/keycard';
@@ -22,6 +24,19 @@ function startWorkerProcess(env: Record<string, string>) {
 }
 
 describe('the worker process', function () {
+  it('starts from the workflow bundle `npm run build` made, never from one older than the workflow code', () => {
+    assert.equal(freshWorkflowBundle(), WORKFLOW_BUNDLE, 'the build left a fresh bundle');
+    const compiled = path.join(PROJECT_ROOT, 'dist/src/workflows/prodAccess.js');
+    const { atime, mtime } = statSync(compiled);
+    try {
+      const later = new Date(statSync(WORKFLOW_BUNDLE).mtimeMs + 10_000);
+      utimesSync(compiled, later, later);
+      assert.equal(freshWorkflowBundle(), undefined, 'workflow code newer than the bundle: bundle at start instead');
+    } finally {
+      utimesSync(compiled, atime, mtime);
+    }
+  });
+
   it('refuses to start without configuration and names each missing variable', async () => {
     const worker = startWorkerProcess({});
     assert.equal(await worker.exited, 1);
