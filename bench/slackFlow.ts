@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ACTIONS } from '../src/slack/messages';
 import { buttonValue, visibleText } from '../test/support/fakeSlack';
 import { isAssignedInMoto } from '../test/support/keycard';
-import { blockActionPayload, interactionBody, postSigned, slashCommandBody } from '../test/support/slackRequests';
+import { postSigned, slashCommandBody } from '../test/support/slackRequests';
 import { APPROVER, APPROVER_CHANNEL, newRequester, SIGNING_SECRET, startSlackStand } from '../test/support/slackStand';
 import { stand } from '../test/support/stand';
 import { distribution, type Distribution } from './punctuality';
@@ -35,17 +35,7 @@ export async function slackFlow(
     const grantMs: number[] = [];
     for (let i = 0; i < approvals; i++) {
       const requester = await newRequester(s.slack);
-      const triggerId = randomUUID();
-      await postSigned(
-        s.eventsUrl,
-        slashCommandBody({
-          user_id: requester.slackUserId,
-          text: 'benchmark the grant',
-          trigger_id: triggerId,
-          response_url: s.slack.responseUrl(triggerId),
-        }),
-        { secret: SIGNING_SECRET },
-      );
+      await s.slash(requester.slackUserId, 'benchmark the grant');
       let workflowId: string | undefined;
       while (!workflowId) {
         const message = s.slack
@@ -55,18 +45,7 @@ export async function slackFlow(
         if (!workflowId) await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const clicked = Date.now();
-      await postSigned(
-        s.eventsUrl,
-        interactionBody(
-          blockActionPayload({
-            user: APPROVER,
-            actionId: ACTIONS.approve,
-            value: workflowId,
-            responseUrl: s.slack.responseUrl('b'),
-          }),
-        ),
-        { secret: SIGNING_SECRET },
-      );
+      await s.click(APPROVER, ACTIONS.approve, workflowId);
       while (!(await isAssignedInMoto(requester.principalId))) await new Promise((resolve) => setTimeout(resolve, 20));
       grantMs.push(Date.now() - clicked);
       await stand()

@@ -14,6 +14,7 @@
  */
 import { BSON, MongoServerError, type Collection } from 'mongodb';
 import { createHash } from 'node:crypto';
+import { OneAtATime } from './oneAtATime';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -170,12 +171,10 @@ export class AuditChain<T extends ChainableEvent = ChainableEvent> {
    * after a short random pause.
    */
   append(event: T): Promise<boolean> {
-    const appended = this.queue.then(() => this.appendNow(event));
-    this.queue = appended.catch(() => undefined);
-    return appended;
+    return this.appends.run('chain', () => this.appendNow(event));
   }
 
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly appends = new OneAtATime();
   /** The head this process last appended; stale as soon as another process appends, which the unique index tells. */
   private lastAppended?: PinnedHead;
 

@@ -1,3 +1,5 @@
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+
 /**
  * A client-side budget for one AWS API quota: calls leave at most `perSecond` per second, evenly spaced, in the
  * order they asked. Identity Center throttles by API calls (about 20 TPS across its APIs), not by activities, and a
@@ -21,27 +23,16 @@ export class CallPacer {
   }
 }
 
-/** The smallest part of an AWS SDK v3 client the pacer needs: its middleware stack. */
-interface WithMiddleware {
-  middlewareStack: {
-    add(
-      middleware: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
-      options: { step: 'finalizeRequest'; priority: 'low'; name: string },
-    ): void;
-  };
-}
-
 /**
  * Every HTTP attempt of `client` waits for a slot of `pacer`, retries included: the middleware sits after the SDK's
  * retry middleware (finalizeRequest, low priority), so a throttled call that the SDK retries spends a slot again.
  */
-export function paceCalls<C>(client: C, pacer: CallPacer): C {
-  (client as unknown as WithMiddleware).middlewareStack.add(
+export function paceCalls(client: SSOAdminClient, pacer: CallPacer): void {
+  client.middlewareStack.add(
     (next) => async (args) => {
       await pacer.acquire();
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: 'keycardCallPacing' },
   );
-  return client;
 }

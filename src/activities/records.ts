@@ -3,6 +3,7 @@
  * no transactions, TTL indexes or $lookup. Every write is idempotent so activity retries never duplicate anything.
  */
 import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { OneAtATime } from './oneAtATime';
 import { AuditChain, type ChainLink, type HeadPointer } from './auditChain';
 import {
   targetKey,
@@ -191,7 +192,7 @@ export class GrantRecords {
    * grant come from its one workflow, in order, so only an attempt that outlived its timeout could race.
    */
   private async writeGrant(id: string, version: number, record: Omit<GrantRecord, 'identityCenterRequests' | '_id'>) {
-    await this.oneAtATime(id, async () => {
+    await this.writes.run(id, async () => {
       const current = await this.grants.findOne({ _id: id }, { projection: { version: 1 } });
       if (current && current.version >= version) return;
       try {
@@ -203,19 +204,7 @@ export class GrantRecords {
     });
   }
 
-  private readonly writing = new Map<string, Promise<unknown>>();
-
-  private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.writing.get(key) ?? Promise.resolve();
-    const mine = before.then(work, work);
-    const settled = mine.catch(() => undefined);
-    this.writing.set(key, settled);
-    try {
-      return await mine;
-    } finally {
-      if (this.writing.get(key) === settled) this.writing.delete(key);
-    }
-  }
+  private readonly writes = new OneAtATime();
 
   /**
    * Another active lease of the same person on the same target that ends later than this one (ties broken by

@@ -9,14 +9,12 @@ import { startAccessRequest } from '../../src/requests';
 import { searchAttributes, statusQuery } from '../../src/workflows/definitions';
 import { visibleText } from '../support/fakeSlack';
 import { eventually, records } from '../support/keycard';
-import { postSigned, slashCommandBody } from '../support/slackRequests';
 import {
   APPROVER,
   APPROVER_CHANNEL,
   GROUP_APPROVER,
   newRequester,
   OUTSIDER,
-  SIGNING_SECRET,
   startSlackStand,
   type SlackStand,
 } from '../support/slackStand';
@@ -37,20 +35,10 @@ describe('Slack: /prod-access who and /prod-access history', function () {
     userId: string,
     text: string,
   ): Promise<{ text: string; sections: string[]; body: Record<string, unknown> }> {
-    const responseId = randomUUID();
-    const ack = await postSigned(
-      s.eventsUrl,
-      slashCommandBody({
-        user_id: userId,
-        text,
-        trigger_id: randomUUID(),
-        response_url: s.slack.responseUrl(responseId),
-      }),
-      { secret: SIGNING_SECRET },
-    );
+    const { response: ack, triggerId } = await s.slash(userId, text);
     assert.equal(ack.status, 200);
     const response = await eventually(
-      async () => s.slack.responses.find((candidate) => candidate.id === responseId),
+      async () => s.slack.responses.find((candidate) => candidate.id === triggerId),
       (found) => found !== undefined,
     );
     const body = response?.body as Record<string, unknown>;

@@ -2,19 +2,11 @@
  * End to end over HTTP on the real stack: Bolt + worker + Temporal dev server + FerretDB + moto + fake Slack.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { ACTIONS, DENY_MODAL } from '../../src/slack/messages';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';
-import {
-  appHomeOpenedBody,
-  blockActionPayload,
-  interactionBody,
-  postSigned,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../support/slackRequests';
+import { appHomeOpenedBody, interactionBody, postSigned, viewSubmissionPayload } from '../support/slackRequests';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -36,23 +28,6 @@ describe('the Slack front door, end to end over HTTP', function () {
     await s?.stop();
   });
 
-  async function slash(userId: string, text: string, triggerId = randomUUID()) {
-    return postSigned(
-      s.eventsUrl,
-      slashCommandBody({ user_id: userId, text, trigger_id: triggerId, response_url: s.slack.responseUrl(triggerId) }),
-      { secret: SIGNING_SECRET },
-    );
-  }
-
-  async function click(user: string, actionId: string, value: string, responseId = randomUUID()) {
-    const response = await postSigned(
-      s.eventsUrl,
-      interactionBody(blockActionPayload({ user, actionId, value, responseUrl: s.slack.responseUrl(responseId) })),
-      { secret: SIGNING_SECRET },
-    );
-    return { response, responseId };
-  }
-
   async function approvalMessageFor(userId: string): Promise<StoredMessage> {
     return eventually(
       async () => s.slack.messagesIn(APPROVER_CHANNEL).find((message) => visibleText(message).includes(`<@${userId}>`)),
@@ -66,7 +41,7 @@ describe('the Slack front door, end to end over HTTP', function () {
 
   it('slash command → approval message → Approve → assignment → DM with expiry → Revoke now → gone, audited', async () => {
     const requester = await newRequester(s.slack);
-    const ack = await slash(requester.slackUserId, '2h debugging the checkout 500s');
+    const { response: ack } = await s.slash(requester.slackUserId, '2h debugging the checkout 500s');
     assert.equal(ack.status, 200);
     assert.equal(ack.json().response_type, 'ephemeral');
 
@@ -83,7 +58,7 @@ describe('the Slack front door, end to end over HTTP', function () {
       (texts) => texts.some((t) => t.includes('waiting for an approver')),
     );
 
-    const approved = await click(GROUP_APPROVER, ACTIONS.approve, workflowId);
+    const approved = await s.click(GROUP_APPROVER, ACTIONS.approve, workflowId);
     assert.equal(approved.response.status, 200);
     await eventually(
       () => isAssignedInMoto(requester.principalId),
@@ -118,7 +93,7 @@ describe('the Slack front door, end to end over HTTP', function () {
     );
     assert.match(JSON.stringify(home), /Active: /);
 
-    const revoked = await click(requester.slackUserId, ACTIONS.revoke, workflowId);
+    const revoked = await s.click(requester.slackUserId, ACTIONS.revoke, workflowId);
     assert.equal(revoked.response.status, 200);
     await eventually(
       () => isAssignedInMoto(requester.principalId),
@@ -154,11 +129,11 @@ describe('the Slack front door, end to end over HTTP', function () {
 
   it('Deny asks for a reason in a modal; the message and the requester say who denied and why', async () => {
     const requester = await newRequester(s.slack);
-    await slash(requester.slackUserId, 'look at the replica lag');
+    await s.slash(requester.slackUserId, 'look at the replica lag');
     const approval = await approvalMessageFor(requester.slackUserId);
     const workflowId = buttonValue(approval, ACTIONS.deny) as string;
 
-    const opened = await click(APPROVER, ACTIONS.deny, workflowId);
+    const opened = await s.click(APPROVER, ACTIONS.deny, workflowId);
     assert.equal(opened.response.status, 200);
     const modal = await eventually(
       async () => s.slack.callsOf('views.open').at(-1),
@@ -198,13 +173,13 @@ describe('the Slack front door, end to end over HTTP', function () {
 
   it('a Slack outage while notifying neither blocks nor undoes the grant or the revoke; messages arrive later', async () => {
     const requester = await newRequester(s.slack);
-    await slash(requester.slackUserId, 'rotate the leaked key');
+    await s.slash(requester.slackUserId, 'rotate the leaked key');
     const approval = await approvalMessageFor(requester.slackUserId);
     const workflowId = buttonValue(approval, ACTIONS.approve) as string;
     // Temporal retries each message with backoff (2 s, 4 s, …): a few failures delay it by seconds.
     s.slack.fail('conversations.open', 2, 'http_500');
     s.slack.fail('chat.update', 1, 'ratelimited');
-    await click(APPROVER, ACTIONS.approve, workflowId);
+    await s.click(APPROVER, ACTIONS.approve, workflowId);
     await eventually(
       () => isAssignedInMoto(requester.principalId),
       (assigned) => assigned,

@@ -48,25 +48,6 @@ describe('bad and hostile input changes nothing', function () {
     await s?.stop();
   });
 
-  async function slash(
-    userId: string,
-    text: string,
-    options: { triggerId?: string; timestamp?: number; signature?: string; retryNum?: number } = {},
-  ) {
-    const triggerId = options.triggerId ?? randomUUID();
-    const response = await postSigned(
-      s.eventsUrl,
-      slashCommandBody({ user_id: userId, text, trigger_id: triggerId, response_url: s.slack.responseUrl(triggerId) }),
-      {
-        secret: SIGNING_SECRET,
-        timestamp: options.timestamp,
-        signature: options.signature,
-        retryNum: options.retryNum,
-      },
-    );
-    return { response, triggerId };
-  }
-
   /** The ack text, then what arrived on the response_url within a short settle time. */
   async function answerTo(
     response: { status: number; body: string },
@@ -93,20 +74,10 @@ describe('bad and hostile input changes nothing', function () {
     await assert.rejects(client().workflow.getHandle(workflowId).describe(), WorkflowNotFoundError);
   }
 
-  async function click(user: string, actionId: string, value: string) {
-    const responseId = randomUUID();
-    const response = await postSigned(
-      s.eventsUrl,
-      interactionBody(blockActionPayload({ user, actionId, value, responseUrl: s.slack.responseUrl(responseId) })),
-      { secret: SIGNING_SECRET },
-    );
-    return { response, responseId };
-  }
-
   /** A live pending request by a fresh requester, and its approval message. */
   async function pendingRequest(requesterId?: string) {
     const requester = requesterId ? { slackUserId: requesterId } : await newRequester(s.slack);
-    const { triggerId } = await slash(requester.slackUserId, 'checking the queue backlog');
+    const { triggerId } = await s.slash(requester.slackUserId, 'checking the queue backlog');
     const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
     const message = (await eventually(
       async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
@@ -123,7 +94,7 @@ describe('bad and hostile input changes nothing', function () {
   /** Runs a decision click and checks the clicker was refused with `expected` and the request did not change. */
   async function refusedDecision(workflowId: string, user: string, actionId: string, expected: RegExp) {
     const before = await snapshot(workflowId);
-    const { response, responseId } = await click(user, actionId, workflowId);
+    const { response, responseId } = await s.click(user, actionId, workflowId);
     const answer = await answerTo(response, responseId, true);
     assert.equal(answer.status, 200);
     assert.match(answer.texts.join('\n'), expected);
@@ -240,7 +211,7 @@ describe('bad and hostile input changes nothing', function () {
     const requester = await newRequester(s.slack);
     const hostile =
       '<!channel> <!here> @here @channel <@U0APPROVER> <#C0GENERAL> <https://evil.example|click me> & more';
-    const { triggerId } = await slash(requester.slackUserId, hostile);
+    const { triggerId } = await s.slash(requester.slackUserId, hostile);
     const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
     const message = (await eventually(
       async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
@@ -278,7 +249,7 @@ describe('bad and hostile input changes nothing', function () {
 
   it('an approval on a decided request is refused and changes nothing', async () => {
     const { workflowId, requester } = await pendingRequest();
-    await click(APPROVER, ACTIONS.approve, workflowId);
+    await s.click(APPROVER, ACTIONS.approve, workflowId);
     await eventually(
       () => snapshot(workflowId),
       (current) => current.state === 'active',
@@ -290,7 +261,7 @@ describe('bad and hostile input changes nothing', function () {
       ACTIONS.deny === ACTIONS.deny ? ACTIONS.approve : ACTIONS.deny,
       /no longer pending/,
     );
-    await click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
+    await s.click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
   });
 
   it('an approval on an expired request is refused; the message and the requester say it expired', async () => {
@@ -309,7 +280,7 @@ describe('bad and hostile input changes nothing', function () {
       (dms) => dms.some((dm) => dm.includes('expired: no approver answered in time')),
     );
     assert.equal(buttonValue(message, ACTIONS.approve), undefined, 'the buttons are gone');
-    const { response, responseId } = await click(APPROVER, ACTIONS.approve, workflowId);
+    const { response, responseId } = await s.click(APPROVER, ACTIONS.approve, workflowId);
     const answer = await answerTo(response, responseId, true);
     assert.match(answer.texts.join('\n'), /no longer pending: expired/);
   });
@@ -318,9 +289,9 @@ describe('bad and hostile input changes nothing', function () {
     const requester = await newRequester(s.slack);
     const triggerId = randomUUID();
     await Promise.all([
-      slash(requester.slackUserId, 'retry me', { triggerId }),
-      slash(requester.slackUserId, 'retry me', { triggerId, retryNum: 1 }),
-      slash(requester.slackUserId, 'retry me', { triggerId, retryNum: 2 }),
+      s.slash(requester.slackUserId, 'retry me', { triggerId }),
+      s.slash(requester.slackUserId, 'retry me', { triggerId, retryNum: 1 }),
+      s.slash(requester.slackUserId, 'retry me', { triggerId, retryNum: 2 }),
     ]);
     const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
     await eventually(
@@ -339,9 +310,9 @@ describe('bad and hostile input changes nothing', function () {
   it('a double-click and two approvers at once give exactly one decision and one assignment', async () => {
     const { workflowId, requester } = await pendingRequest();
     const clicks = await Promise.all([
-      click(APPROVER, ACTIONS.approve, workflowId),
-      click(APPROVER, ACTIONS.approve, workflowId),
-      click(GROUP_APPROVER, ACTIONS.approve, workflowId),
+      s.click(APPROVER, ACTIONS.approve, workflowId),
+      s.click(APPROVER, ACTIONS.approve, workflowId),
+      s.click(GROUP_APPROVER, ACTIONS.approve, workflowId),
     ]);
     assert.ok(clicks.every((c) => c.response.status === 200));
     await eventually(
@@ -359,7 +330,7 @@ describe('bad and hostile input changes nothing', function () {
     const principalId =
       (await snapshot(workflowId)) && (await client().workflow.getHandle(workflowId).query(statusQuery)).principalId;
     assert.equal(await isAssignedInMoto(principalId as string), true);
-    await click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
+    await s.click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
   });
 
   it('a deny without a reason is refused in the modal and changes nothing', async () => {
@@ -389,7 +360,7 @@ describe('bad and hostile input changes nothing', function () {
     const { workflowId } = await pendingRequest();
     const before = await snapshot(workflowId);
     for (const value of ['../../etc/passwd', `${workflowId} OR 1=1`, '{"$ne":null}', 'prod-access-lookup-abc']) {
-      const { response, responseId } = await click(APPROVER, ACTIONS.approve, value);
+      const { response, responseId } = await s.click(APPROVER, ACTIONS.approve, value);
       const answer = await answerTo(response, responseId, true);
       assert.match(answer.texts.join('\n'), /does not belong to a Keycard request/);
     }
@@ -397,24 +368,24 @@ describe('bad and hostile input changes nothing', function () {
   });
 
   it('an Approve for a request that does not exist is answered, nothing started', async () => {
-    const { response, responseId } = await click(APPROVER, ACTIONS.approve, 'prod-access-0123456789abcdef01234567');
+    const { response, responseId } = await s.click(APPROVER, ACTIONS.approve, 'prod-access-0123456789abcdef01234567');
     const answer = await answerTo(response, responseId, true);
     assert.match(answer.texts.join('\n'), /no longer exists/);
   });
 
   it('a Revoke now by someone who is neither the requester nor an approver is refused; access stays', async () => {
     const { workflowId, requester } = await pendingRequest();
-    await click(APPROVER, ACTIONS.approve, workflowId);
+    await s.click(APPROVER, ACTIONS.approve, workflowId);
     const active = await eventually(
       () => client().workflow.getHandle(workflowId).query(statusQuery),
       (current) => current.state === 'active',
     );
-    const { response, responseId } = await click(OUTSIDER, ACTIONS.revoke, workflowId);
+    const { response, responseId } = await s.click(OUTSIDER, ACTIONS.revoke, workflowId);
     const answer = await answerTo(response, responseId, true);
     assert.match(answer.texts.join('\n'), /Only the requester or an approver can revoke/);
     assert.equal((await snapshot(workflowId)).state, 'active');
     assert.equal(await isAssignedInMoto(active.principalId as string), true);
-    await click(APPROVER, ACTIONS.revoke, workflowId);
+    await s.click(APPROVER, ACTIONS.revoke, workflowId);
     await eventually(
       () => isAssignedInMoto(active.principalId as string),
       (assigned) => !assigned,

@@ -1,21 +1,12 @@
 /** A second /prod-access from someone who already holds or awaits the same access starts nothing new. */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { grantWorkflowId } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
 import { ACTIONS } from '../../src/slack/messages';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually } from '../support/keycard';
-import { blockActionPayload, interactionBody, postSigned, slashCommandBody } from '../support/slackRequests';
-import {
-  APPROVER,
-  APPROVER_CHANNEL,
-  newRequester,
-  SIGNING_SECRET,
-  startSlackStand,
-  type SlackStand,
-} from '../support/slackStand';
+import { APPROVER, APPROVER_CHANNEL, newRequester, startSlackStand, type SlackStand } from '../support/slackStand';
 import { stand } from '../support/stand';
 
 describe('a second request for access one already holds or awaits', function () {
@@ -30,12 +21,7 @@ describe('a second request for access one already holds or awaits', function () 
   });
 
   async function slash(userId: string, text: string) {
-    const triggerId = randomUUID();
-    await postSigned(
-      s.eventsUrl,
-      slashCommandBody({ user_id: userId, text, trigger_id: triggerId, response_url: s.slack.responseUrl(triggerId) }),
-      { secret: SIGNING_SECRET },
-    );
+    const { triggerId } = await s.slash(userId, text);
     const reply = await eventually(
       async () => s.slack.responses.filter((r) => r.id === triggerId).map((r) => String(r.body.text)),
       (texts) => texts.length > 0,
@@ -87,18 +73,7 @@ describe('a second request for access one already holds or awaits', function () 
       async () => (await requestsOf(requester.slackUserId))[0],
       (found) => found !== undefined,
     )) as StoredMessage;
-    await postSigned(
-      s.eventsUrl,
-      interactionBody(
-        blockActionPayload({
-          user: APPROVER,
-          actionId: ACTIONS.approve,
-          value: buttonValue(approval, ACTIONS.approve) as string,
-          responseUrl: s.slack.responseUrl('x'),
-        }),
-      ),
-      { secret: SIGNING_SECRET },
-    );
+    await s.click(APPROVER, ACTIONS.approve, buttonValue(approval, ACTIONS.approve) as string);
     const handle = client().workflow.getHandle(first.workflowId);
     await eventually(
       () => handle.query(statusQuery),

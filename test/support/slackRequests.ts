@@ -79,14 +79,21 @@ export interface ButtonClick {
   messageTs?: string;
 }
 
-export function blockActionPayload(click: ButtonClick): Record<string, unknown> {
+/** What every interaction payload says about its sender: team, user, app, and a fresh trigger id. */
+function interactionFrom(user: string) {
   return {
-    type: 'block_actions',
     team: { id: 'T0TEST', domain: 'keycard-test' },
-    user: { id: click.user, username: click.user.toLowerCase(), team_id: 'T0TEST' },
+    user: { id: user, username: user.toLowerCase(), team_id: 'T0TEST' },
     api_app_id: 'A0KEYCARD',
     token: 'deprecated-verification-token',
     trigger_id: `trigger-${Math.random().toString(16).slice(2)}`,
+  };
+}
+
+export function blockActionPayload(click: ButtonClick): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    ...interactionFrom(click.user),
     response_url: click.responseUrl,
     container: { type: 'message', message_ts: click.messageTs ?? '1.1', channel_id: click.channel ?? 'C0APPROVERS' },
     channel: { id: click.channel ?? 'C0APPROVERS', name: 'approvers' },
@@ -112,11 +119,7 @@ export function viewSubmissionPayload(options: {
 }): Record<string, unknown> {
   return {
     type: 'view_submission',
-    team: { id: 'T0TEST', domain: 'keycard-test' },
-    user: { id: options.user, username: options.user.toLowerCase(), team_id: 'T0TEST' },
-    api_app_id: 'A0KEYCARD',
-    token: 'deprecated-verification-token',
-    trigger_id: `trigger-${Math.random().toString(16).slice(2)}`,
+    ...interactionFrom(options.user),
     view: {
       id: 'V0DENY',
       type: 'modal',

@@ -9,6 +9,14 @@ import { FakeSlack } from './fakeSlack';
 import { FakeSocketMode } from './fakeSocketMode';
 import { CapturedLog, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
 import { freePort } from './processes';
+import {
+  blockActionPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  type SignedResponse,
+  type SigningOptions,
+} from './slackRequests';
 import { stand, createIdentityStoreUser } from './stand';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -26,7 +34,23 @@ export interface SlackStand {
   eventsUrl: string;
   socket?: FakeSocketMode;
   config: SlackAppConfig;
+  /**
+   * A correctly signed `/prod-access <text>` from `userId`; what Keycard later sends to the command's response URL is
+   * in `slack.responses` under the trigger id. The options forge or replay it (hostile tests).
+   */
+  slash(userId: string, text: string, options?: SlashOptions): Promise<{ response: SignedResponse; triggerId: string }>;
+  /** A correctly signed button click; what Keycard sends to its response URL is under `responseId`. */
+  click(
+    user: string,
+    actionId: string,
+    value: string,
+    responseId?: string,
+  ): Promise<{ response: SignedResponse; responseId: string }>;
   stop(): Promise<void>;
+}
+
+export interface SlashOptions extends Pick<SigningOptions, 'timestamp' | 'signature' | 'retryNum'> {
+  triggerId?: string;
 }
 
 export async function startSlackStand(
@@ -63,6 +87,7 @@ export async function startSlackStand(
     PERMISSION_SET_ARN: seed.permissionSetArn,
     ...overrides,
   };
+  const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   const appLog = new CapturedLog();
   const app = createSlackApp({ config, temporal: env.client, logger: createLogger('info', appLog), socketMode });
   await app.start();
@@ -71,9 +96,24 @@ export async function startSlackStand(
     worker,
     app,
     appLog,
-    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+    eventsUrl,
     socket,
     config,
+    async slash(userId, text, { triggerId = randomUUID(), ...signing } = {}) {
+      const body = slashCommandBody({
+        user_id: userId,
+        text,
+        trigger_id: triggerId,
+        response_url: slack.responseUrl(triggerId),
+      });
+      return { response: await postSigned(eventsUrl, body, { secret: SIGNING_SECRET, ...signing }), triggerId };
+    },
+    async click(user, actionId, value, responseId = randomUUID()) {
+      const body = interactionBody(
+        blockActionPayload({ user, actionId, value, responseUrl: slack.responseUrl(responseId) }),
+      );
+      return { response: await postSigned(eventsUrl, body, { secret: SIGNING_SECRET }), responseId };
+    },
     async stop() {
       await app.stop();
       await socket?.stop();
