@@ -1,7 +1,7 @@
 /**
  * What people type after /prod-access: "<reason>" or "<duration> <reason>". Pure, so every refusal is tested here.
  */
-import { formatDuration, parseDuration } from './duration';
+import { formatDuration, InvalidDurationError, MIN_REQUESTED_DURATION_MS, parseRequestedDuration } from './duration';
 
 export const MAX_REASON_LENGTH = 500;
 
@@ -24,8 +24,14 @@ export function parseRequestText(
   // A first word that starts with a digit and ends with a unit letter is meant as a duration.
   if (/^\d[\d.]*[a-z]+$/i.test(first)) {
     try {
-      durationMs = parseDuration(first);
-    } catch {
+      durationMs = parseRequestedDuration(first);
+    } catch (error) {
+      if (error instanceof InvalidDurationError && /shorter than/.test(error.message)) {
+        return {
+          ok: false,
+          message: `"${first}" is shorter than the ${formatDuration(MIN_REQUESTED_DURATION_MS)} Keycard grants at least: write it like 30m or 2h.`,
+        };
+      }
       return {
         ok: false,
         message: `"${first}" is not a duration Keycard understands: write it like 2h, 90m or 1h30m.`,

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { formatDuration, InvalidDurationError, parseDuration } from '../../src/domain/duration';
+import { formatDuration, InvalidDurationError, parseDuration, parseRequestedDuration } from '../../src/domain/duration';
 
 describe('durations people write', function () {
   const readable: [string, number][] = [
     ['4h', 4 * 3_600_000],
+    ['0.6ms', 1],
     ['90m', 90 * 60_000],
     ['1h30m', 90 * 60_000],
     ['45s', 45_000],
@@ -16,7 +17,7 @@ describe('durations people write', function () {
     it(`reads "${text}" as ${ms} ms`, () => assert.equal(parseDuration(text), ms));
   }
 
-  for (const text of ['', 'h', '4', 'four hours', '-1h', '0h', '1h-30m', '1w', '4h now', '1e3s']) {
+  for (const text of ['', 'h', '4', 'four hours', '-1h', '0h', '1h-30m', '1w', '4h now', '1e3s', '0.0001s', '0.4ms', '367d', '99999999999999999999d']) {
     it(`refuses "${text}" with an example of what to write`, () => {
       assert.throws(
         () => parseDuration(text),
@@ -26,6 +27,24 @@ describe('durations people write', function () {
           return true;
         },
       );
+    });
+  }
+
+  for (const input of [null, undefined, 5, ['1h'], { h: 1 }, NaN, 'x'.repeat(1_000_000)] as unknown[]) {
+    it(`refuses ${typeof input === 'string' ? 'a 1 MB string' : JSON.stringify(input) ?? String(input)} without echoing all of it`, () => {
+      assert.throws(
+        () => parseDuration(input),
+        (error: unknown) => error instanceof InvalidDurationError && error.message.length < 200,
+      );
+    });
+  }
+
+  for (const [text, ms] of [['1s', 1_000], ['1.4s', 1_400], ['2h', 7_200_000]] as const) {
+    it(`accepts "${text}" as a requested duration`, () => assert.equal(parseRequestedDuration(text), ms));
+  }
+  for (const text of ['999ms', '0.5s', '0.0001s', '0s']) {
+    it(`refuses "${text}" as a requested duration: at least 1s`, () => {
+      assert.throws(() => parseRequestedDuration(text), /at least 1s|not a duration/);
     });
   }
 
