@@ -58,7 +58,10 @@ export function parseDuration(input: unknown): number {
 export function parseRequestedDuration(input: unknown): number {
   const ms = parseDuration(input);
   if (ms < MIN_REQUESTED_DURATION_MS) {
-    throw new InvalidDurationError(String(input), `"${String(input)}" is shorter than 1s; ask for at least 1s, like 30m or 2h`);
+    throw new InvalidDurationError(
+      String(input),
+      `"${String(input)}" is shorter than 1s; ask for at least 1s, like 30m or 2h`,
+    );
   }
   return ms;
 }

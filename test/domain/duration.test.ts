@@ -17,7 +17,22 @@ describe('durations people write', function () {
     it(`reads "${text}" as ${ms} ms`, () => assert.equal(parseDuration(text), ms));
   }
 
-  for (const text of ['', 'h', '4', 'four hours', '-1h', '0h', '1h-30m', '1w', '4h now', '1e3s', '0.0001s', '0.4ms', '367d', '99999999999999999999d']) {
+  for (const text of [
+    '',
+    'h',
+    '4',
+    'four hours',
+    '-1h',
+    '0h',
+    '1h-30m',
+    '1w',
+    '4h now',
+    '1e3s',
+    '0.0001s',
+    '0.4ms',
+    '367d',
+    '99999999999999999999d',
+  ]) {
     it(`refuses "${text}" with an example of what to write`, () => {
       assert.throws(
         () => parseDuration(text),
@@ -31,7 +46,7 @@ describe('durations people write', function () {
   }
 
   for (const input of [null, undefined, 5, ['1h'], { h: 1 }, NaN, 'x'.repeat(1_000_000)] as unknown[]) {
-    it(`refuses ${typeof input === 'string' ? 'a 1 MB string' : JSON.stringify(input) ?? String(input)} without echoing all of it`, () => {
+    it(`refuses ${typeof input === 'string' ? 'a 1 MB string' : (JSON.stringify(input) ?? String(input))} without echoing all of it`, () => {
       assert.throws(
         () => parseDuration(input),
         (error: unknown) => error instanceof InvalidDurationError && error.message.length < 200,
@@ -39,7 +54,11 @@ describe('durations people write', function () {
     });
   }
 
-  for (const [text, ms] of [['1s', 1_000], ['1.4s', 1_400], ['2h', 7_200_000]] as const) {
+  for (const [text, ms] of [
+    ['1s', 1_000],
+    ['1.4s', 1_400],
+    ['2h', 7_200_000],
+  ] as const) {
     it(`accepts "${text}" as a requested duration`, () => assert.equal(parseRequestedDuration(text), ms));
   }
   for (const text of ['999ms', '0.5s', '0.0001s', '0s']) {

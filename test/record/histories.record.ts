@@ -1,33 +1,170 @@
 /**
  * Records the histories the replay test runs through the current workflow code. Not part of `npm test`:
  * run `npm run record-histories` after a deliberate, versioned change to the workflow, and commit the files.
+ * Every recording keeps its name for good: a history recorded by an older version stays, so the replay test proves
+ * that grants started under that version still replay. `npm run record-histories -- --grep <name>` records one.
+ * `prod-access-expired.json` was recorded before the first `patched` branch and is never re-recorded.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { AccessRequest } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
-import { newRequest, startWorker } from '../support/keycard';
+import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
+import { awsError } from '../support/awsFaultProxy';
+import { FakeSlack } from '../support/fakeSlack';
+import { eventually, newRequest, startWorker, type TestWorker } from '../support/keycard';
 import { PROJECT_ROOT, tool } from '../support/processes';
+import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
 import { stand } from '../support/stand';
 
+const HISTORIES = path.join(PROJECT_ROOT, 'test/histories');
+
+/** The CLI writes the standard proto JSON that Worker.runReplayHistory reads. */
+async function save(env: TestWorkflowEnvironment, workflowId: string, name: string) {
+  const { stdout } = await promisify(execFile)(
+    tool('temporal'),
+    ['workflow', 'show', '-w', workflowId, '--address', env.address, '-o', 'json'],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  await writeFile(path.join(HISTORIES, `${name}.json`), stdout);
+}
+
 describe('recording workflow histories for the replay test', function () {
-  it('records a grant that expired', async () => {
-    const { timeSkipping } = stand();
-    const worker = await startWorker(timeSkipping);
-    try {
-      const { request } = await newRequest({ requestId: 'recorded-expired', duration: '4h' });
-      const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
-      await handle.result();
-      // The CLI writes the standard proto JSON that Worker.runReplayHistory reads.
-      const { stdout } = await promisify(execFile)(
-        tool('temporal'),
-        ['workflow', 'show', '-w', handle.workflowId, '--address', timeSkipping.address, '-o', 'json'],
-        { maxBuffer: 16 * 1024 * 1024 },
-      );
-      await writeFile(path.join(PROJECT_ROOT, 'test/histories/prod-access-expired.json'), stdout);
-    } finally {
-      await worker.stop();
-    }
+  let slack: FakeSlack;
+  let worker: TestWorker;
+  const env = () => stand().timeSkipping;
+
+  before(async () => {
+    slack = new FakeSlack();
+    await slack.start();
+    worker = await startWorker(env(), { slackApiUrl: slack.apiUrl });
   });
+  after(async () => {
+    stand().aws.clearFaults();
+    await worker?.stop();
+    await slack?.stop();
+  });
+
+  /** Records `name` unless a recording of that name exists (histories of older versions are kept as they are). */
+  function recording(name: string, story: (start: typeof startRequest) => Promise<WorkflowHandle>) {
+    it(`records ${name}`, async function () {
+      const file = path.join(HISTORIES, `${name}.json`);
+      if (existsSync(file) && !process.env.RERECORD) this.skip();
+      const handle = await story(startRequest);
+      await handle.result().catch(() => undefined);
+      await save(env(), handle.workflowId, name);
+    });
+  }
+
+  async function startRequest(overrides: Partial<AccessRequest> = {}, slackRouted = false) {
+    const requestId = `recorded-${randomUUID().slice(0, 8)}`;
+    const { request } = await newRequest({
+      requestId,
+      ...(slackRouted
+        ? {
+            approvedBy: undefined,
+            slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER], requestTimeout: '1h' },
+          }
+        : {}),
+      ...overrides,
+    });
+    const handle = await startAccessRequest(env().client, worker.taskQueue, request);
+    if (slackRouted) {
+      await eventually(
+        () => handle.query(statusQuery),
+        (status) => status.approvers !== undefined,
+      );
+    }
+    return { handle, request };
+  }
+
+  const active = (handle: WorkflowHandle) =>
+    eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+
+  recording('prod-access-v1-denied', async (start) => {
+    const { handle } = await start({ duration: '1h' }, true);
+    await handle.executeUpdate(denyUpdate, { args: [{ by: APPROVER, reason: 'not during the freeze' }] });
+    return handle;
+  });
+
+  recording('prod-access-v1-expired-unanswered', async (start) => (await start({ duration: '1h' }, true)).handle);
+
+  recording('prod-access-v1-approved-expired', async (start) => {
+    const { handle } = await start({ duration: '1h' }, true);
+    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    return handle;
+  });
+
+  recording('prod-access-v1-revoked-early', async (start) => {
+    const { handle } = await start({ duration: '4h' }, true);
+    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await active(handle);
+    await handle.signal('revoke', { by: 'ops@example.com', reason: 'incident closed' });
+    return handle;
+  });
+
+  recording('prod-access-v1-extended', async (start) => {
+    const { handle } = await start({ duration: '1h' });
+    await active(handle);
+    await handle.executeUpdate(extendUpdate, { args: [{ by: 'ops', duration: '30m', reason: 'still debugging' }] });
+    return handle;
+  });
+
+  recording('prod-access-v1-extension-denied', async (start) => {
+    const { handle, request } = await start({ duration: '1h' }, true);
+    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await active(handle);
+    await handle.executeUpdate(extendUpdate, {
+      args: [{ by: request.requester.slackUserId, duration: '30m', reason: 'need a bit more' }],
+    });
+    await handle.executeUpdate(denyUpdate, { args: [{ by: APPROVER, reason: 'wrap it up' }] });
+    return handle;
+  });
+
+  recording('prod-access-v1-revoke-failing', async (start) => {
+    const { handle } = await start({ duration: '1h' });
+    await active(handle);
+    stand().aws.inject(
+      'DeleteAccountAssignment',
+      2,
+      awsError(400, 'AccessDeniedException', 'injected: not authorized'),
+    );
+    return handle;
+  });
+
+  recording('prod-access-v1-handed-over', async (start) => {
+    const first = await start({ duration: '1h' });
+    await active(first.handle);
+    const later = await start({
+      duration: '2h',
+      requester: first.request.requester,
+      requestId: `recorded-later-${randomUUID().slice(0, 8)}`,
+    });
+    await active(later.handle);
+    await first.handle.result();
+    await later.handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await later.handle.result();
+    return first.handle;
+  });
+
+  recording('prod-access-v1-cancelled', async (start) => {
+    const { handle } = await start({ duration: '1h' });
+    await active(handle);
+    await handle.cancel();
+    return handle;
+  });
+
+  recording(
+    'prod-access-v1-grant-failed',
+    async (start) => (await start({ requester: { slackUserId: 'UNOBODY', email: 'nobody@example.com' } })).handle,
+  );
 });
