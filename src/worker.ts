@@ -10,6 +10,7 @@ import { createActivities, type Activities } from './activities';
 import { IdentityCenter } from './activities/identityCenter';
 import { freshWorkflowBundle } from './bundleWorkflows';
 import { CallPacer, paceCalls } from './activities/pacing';
+import { laterLeaseFrom } from './activities/leases';
 import { GrantRecords } from './activities/records';
 import { Reconciler, reconcilePolicy, workflowStateFrom } from './activities/reconcile';
 import { createSlackClient, SlackNotifier } from './activities/slack';
@@ -203,6 +204,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
       logger,
       slack,
       reconciler: { run: (options) => reconciler.run(options), mode: config.RECONCILE_MODE },
+      leases: laterLeaseFrom(client),
     }),
   });
   logger.info(

@@ -102,7 +102,10 @@ export interface GrantEventInput {
   actor: string;
   reason?: string;
   details?: Record<string, unknown>;
+  /** The grant as it stands after the event; its history may be cut to the first and last entries. */
   grant: GrantStatus;
+  /** The event's position in the grant's story; older workflows sent the whole history and it was its length. */
+  seq?: number;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -136,7 +139,7 @@ export class GrantRecords {
 
   async recordEvent(event: GrantEventInput): Promise<void> {
     const grant = event.grant;
-    const version = grant.history.length;
+    const version = event.seq ?? grant.history.length;
     const creation = stringDetail(event.details, 'creationRequestId');
     const deletion = stringDetail(event.details, 'deletionRequestId');
     const record: Omit<GrantRecord, 'identityCenterRequests' | '_id'> = {

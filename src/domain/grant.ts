@@ -51,6 +51,24 @@ export interface AccessRequest {
   limits?: GrantLimits;
   /** ISO time the person asked. */
   requestedAt: string;
+  /** Set by the workflow itself when a revoke that keeps failing continues as a new run: where it stood. */
+  continuedRevoke?: ContinuedRevoke;
+}
+
+/** The state a failing revoke carries into a new run of the same workflow (continue-as-new), so nothing is lost. */
+export interface ContinuedRevoke {
+  status: GrantStatus;
+  revocation: Revocation;
+  principalId: string;
+  endState: 'revoked' | 'failed';
+  /** The next revoke round, so alerts keep their back-off. */
+  round: number;
+  /** The last audit sequence number written. */
+  seq: number;
+  /** When the revoke first failed. */
+  failingSince: string;
+  /** Where the approval message is, so the new run keeps it up to date. */
+  approvalMessage?: { channel: string; ts: string };
 }
 
 /** The payload of the `revoke` signal. */
@@ -143,8 +161,16 @@ export interface GrantStatus {
   pendingExtension?: PendingExtension;
   /** Longest total a grant may reach with extensions, e.g. '12h'. */
   maxTotalDuration?: string;
+  /** A revoke that keeps failing: since when, how many rounds, and what Identity Center last said. */
+  revokeFailing?: { since: string; rounds: number; lastError: string };
+  /**
+   * What happened, in order. A revoke that keeps failing adds one entry per alert, and only the latest
+   * MAX_HISTORY_ENTRIES entries are kept (the audit trail keeps every event).
+   */
   history: GrantHistoryEntry[];
 }
+
+export const MAX_HISTORY_ENTRIES = 100;
 
 export const GRANT_WORKFLOW_ID_PREFIX = 'prod-access-';
 

@@ -7,10 +7,12 @@
  */
 import {
   ActivityFailure,
+  allHandlersFinished,
   ApplicationFailure,
   type ActivityOptions,
   CancellationScope,
   condition,
+  continueAsNew,
   isCancellation,
   patched,
   proxyActivities,
@@ -18,18 +20,21 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { MessageRef } from '../activities/slack';
-import { formatDuration, parseDuration } from '../domain/duration';
+import { formatDuration, parseDuration, parseRequestedDuration } from '../domain/duration';
+import { checkDecision, checkExtension, readRevocation, requestProblems } from '../domain/inputs';
 import {
   DEFAULT_EXPIRY_WARNING,
   DEFAULT_GRANT_DURATION,
   DEFAULT_MAX_TOTAL_DURATION,
   KEYCARD_ACTOR,
   targetKey,
+  MAX_HISTORY_ENTRIES,
   type AccessRequest,
   type Decision,
   type DecisionResult,
@@ -37,6 +42,7 @@ import {
   type ExtensionResult,
   type GrantEventType,
   type NoticeType,
+  type GrantHistoryEntry,
   type GrantStatus,
   type Revocation,
 } from '../domain/grant';
@@ -72,7 +78,16 @@ const ASSIGNMENT = {
   retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: PERMANENT_FAILURES },
 } satisfies ActivityOptions;
 
-/** One revoke round: a few quick attempts; the workflow alerts between rounds and never stops trying. */
+/**
+ * The version of the story a run follows, fixed when it starts (`patched`): a grant started by an older worker keeps
+ * its older story for its whole life, so its history replays.
+ * v2, `revoke-needs-only-identity-center`: records and alerts go beside the story instead of in front of it, the lease
+ * check asks Temporal instead of MongoDB, a failing revoke backs off its alerts (not its retries) and continues as new
+ * before its history grows large, and every input is checked before it is acted on.
+ */
+export const RELIABLE_REVOKE_PATCH = 'revoke-needs-only-identity-center';
+
+/** v1: one revoke round is a few quick attempts; the workflow alerts between rounds and never stops trying. */
 export const REVOKE_ATTEMPTS_PER_ROUND = 5;
 export const REVOKE_ROUND_PAUSE = '30s';
 const REMOVAL = {
@@ -88,12 +103,38 @@ const REMOVAL = {
 } satisfies ActivityOptions;
 
 /**
+ * v2: a revoke round is a window in which the deletion is retried every few seconds, whatever the error (a refusal
+ * may be fixed by an operator at any moment). Windows grow 1, 2, 4, 8, then 15 minutes; an alert goes out as each
+ * one closes with access still in place. So the assignment goes within seconds of Identity Center recovering, the
+ * alerts back off to one per 15 minutes and never stop, and a day of failure costs about a hundred windows of history.
+ */
+export const REVOKE_RETRY_INTERVAL = '15s';
+const FIRST_REVOKE_WINDOW_MS = 60_000;
+export const MAX_REVOKE_WINDOW_MS = 15 * 60_000;
+export function revokeWindowMs(round: number): number {
+  return Math.min(FIRST_REVOKE_WINDOW_MS * 2 ** Math.min(round - 1, 10), MAX_REVOKE_WINDOW_MS);
+}
+/** A failing revoke continues as new past this many events, far below Temporal's limits (10,240 warns, 51,200 ends). */
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 4_000;
+
+function removalWithin(windowMs: number, own: { taskQueue?: string }) {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: '5m',
+    scheduleToCloseTimeout: windowMs,
+    heartbeatTimeout: '30s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: REVOKE_RETRY_INTERVAL },
+    ...own,
+  }).unassign;
+}
+
+/**
  * The Identity Center activities, on their own rate-limited task queue. Grants started before that queue existed
  * keep the worker's own queue (`patched`), so their histories replay unchanged.
  */
 function identityCenterActivities() {
   const own = patched('identity-center-queue') ? { taskQueue: identityCenterTaskQueue(workflowInfo().taskQueue) } : {};
   return {
+    own,
     principalForEmail: proxyActivities<Activities>({ ...PRINCIPAL_LOOKUP, ...own }).principalForEmail,
     assign: proxyActivities<Activities>({ ...ASSIGNMENT, ...own }).assign,
     unassign: proxyActivities<Activities>({ ...REMOVAL, ...own }).unassign,
@@ -125,12 +166,30 @@ const { recordEvent, raiseAlert, laterLease } = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
 
-export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
-  const { principalForEmail, assign, unassign } = identityCenterActivities();
-  const duration = request.duration ?? DEFAULT_GRANT_DURATION;
-  const durationMs = parseDuration(duration);
-  let revocation: Revocation | undefined;
-  let status: GrantStatus = {
+/**
+ * v2's lease check asks Temporal's visibility, briefly: if it cannot answer within about half a minute, access ends
+ * on time anyway (the safe answer) and an operator is told that a later lease of the same person may need a new grant.
+ */
+const { laterLeaseOf } = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  scheduleToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '5s', maximumAttempts: 3 },
+});
+
+export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
+  const v2 = patched(RELIABLE_REVOKE_PATCH);
+  const problems = v2 ? requestProblems(input) : [];
+  const request = problems.length === 0 ? input : usableShapeOf(input);
+  const continued = v2 ? input?.continuedRevoke : undefined;
+  const { principalForEmail, assign, unassign, own } = identityCenterActivities();
+  const durationMs = problems.length
+    ? 1_000
+    : v2
+      ? parseRequestedDuration(request.duration ?? DEFAULT_GRANT_DURATION)
+      : parseDuration(request.duration ?? DEFAULT_GRANT_DURATION);
+  let revocation: Revocation | undefined = continued?.revocation;
+  let revoking = continued !== undefined;
+  let status: GrantStatus = continued?.status ?? {
     requestId: request.requestId,
     state: 'pending',
     requester: request.requester,
@@ -145,11 +204,26 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
   };
   const maxTotalMs = parseDuration(status.maxTotalDuration as string);
   const warningMs = parseDuration(request.limits?.expiryWarning ?? DEFAULT_EXPIRY_WARNING);
+  /** The audit sequence number of the last event (v1: the history's length, which it never cuts). */
+  let seq = continued?.seq ?? 0;
+  /** v2: the records, one after the other, beside the story; finish() waits for the last to land. */
+  let records: Promise<unknown> = Promise.resolve();
+  let recordsInFlight = 0;
 
   let decision: (Decision & { outcome: 'approved' | 'denied' }) | undefined;
-  let approvers: Set<string> | undefined;
+  let approvers: Set<string> | undefined = continued?.status.approvers
+    ? new Set(continued.status.approvers)
+    : undefined;
   const notices: Promise<unknown>[] = [];
-  let approvalMessageRef: Promise<MessageRef | undefined> = Promise.resolve(undefined);
+  let approvalMessageRef: Promise<MessageRef | undefined> = Promise.resolve(continued?.approvalMessage);
+  /** v2: Slack messages and alerts not yet delivered; a run continues as new only when there are none. */
+  let besideInFlight = 0;
+  function beside<T>(work: Promise<T>): Promise<T> {
+    besideInFlight += 1;
+    return work.finally(() => {
+      besideInFlight -= 1;
+    });
+  }
   let approvalMessageUpdates: Promise<void> = Promise.resolve();
   let extensionMessageRef: Promise<MessageRef | undefined> = Promise.resolve(undefined);
 
@@ -157,7 +231,9 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
   if (request.slack) {
     const decide =
       (outcome: 'approved' | 'denied') =>
-      async (input: Decision): Promise<DecisionResult> => {
+      async (given: Decision): Promise<DecisionResult> => {
+        const checked = v2 ? checkDecision(given, outcome === 'approved' ? 'approve' : 'deny') : undefined;
+        const input = checked?.ok ? checked.value : given;
         if (status.pendingExtension) return decideExtension(outcome, input);
         decision = { by: input.by, reason: input.reason?.trim(), outcome };
         return { state: outcome === 'approved' ? 'active' : 'denied', by: input.by };
@@ -179,18 +255,27 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
    * Who may move an expiry: the requester only asks; a Slack user must be an approver; anyone else reached the
    * workflow through Temporal itself (the CLI), which only operators can.
    */
-  function validateExtension(input: Extension): void {
-    if (typeof input?.by !== 'string' || input.by.trim() === '')
+  function validateExtension(given: Extension): void {
+    let input = given;
+    let ms = 0;
+    if (v2) {
+      const checked = checkExtension(given);
+      if (!checked.ok) refuse(checked.type, checked.message);
+      input = checked.value;
+      ms = checked.value.durationMs;
+    } else if (typeof input?.by !== 'string' || input.by.trim() === '')
       refuse('InvalidExtensionError', 'An extension needs "by".');
     if (status.state !== 'active')
       refuse('NotActiveError', `Only active access can be extended; this grant is ${status.state}.`);
-    let ms = 0;
-    try {
-      ms = parseDuration(String(input.duration));
-    } catch {
-      refuse('InvalidExtensionError', `"${input.duration}" is not a duration: write it like 30m or 1h.`);
+    if (revoking) refuse('NotActiveError', 'This access is being revoked; it cannot be extended.');
+    if (!v2) {
+      try {
+        ms = parseDuration(String(input.duration));
+      } catch {
+        refuse('InvalidExtensionError', `"${input.duration}" is not a duration: write it like 30m or 1h.`);
+      }
+      if (!nonEmpty(input.reason)) refuse('ReasonRequiredError', 'Say why the access must last longer.');
     }
-    if (!nonEmpty(input.reason)) refuse('ReasonRequiredError', 'Say why the access must last longer.');
     const total = Date.parse(status.expiresAt as string) + ms - Date.parse(status.grantedAt as string);
     if (total > maxTotalMs) {
       refuse(
@@ -207,7 +292,9 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     }
   }
 
-  async function extend(input: Extension): Promise<ExtensionResult> {
+  async function extend(given: Extension): Promise<ExtensionResult> {
+    const checked = v2 ? checkExtension(given) : undefined;
+    const input = checked?.ok ? checked.value : given;
     const pending = {
       by: input.by,
       duration: formatDuration(parseDuration(input.duration)),
@@ -251,10 +338,16 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
   }
 
   /** Server-side authorization of every click: runs before an update is accepted into history. */
-  function validateDecision(input: Decision, action: 'approve' | 'deny'): void {
-    if (typeof input?.by !== 'string' || input.by === '') refuse('InvalidDecisionError', 'A decision needs "by".');
-    const extensionPending = status.state === 'active' && status.pendingExtension !== undefined;
-    if (!extensionPending && (decision || status.state !== 'pending')) {
+  function validateDecision(given: Decision, action: 'approve' | 'deny'): void {
+    let input = given;
+    if (v2) {
+      const checked = checkDecision(given, action);
+      if (!checked.ok) refuse(checked.type, checked.message);
+      input = checked.value;
+    } else if (typeof input?.by !== 'string' || input.by === '')
+      refuse('InvalidDecisionError', 'A decision needs "by".');
+    const extensionPending = status.state === 'active' && status.pendingExtension !== undefined && !revoking;
+    if (!extensionPending && (decision || status.state !== 'pending' || revocation)) {
       refuse('AlreadyDecidedError', `This request is no longer pending: ${decidedAs()}.`);
     }
     if (!approvers) refuse('NotReadyError', 'Keycard is still preparing this request; try again in a few seconds.');
@@ -279,17 +372,23 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
 
   function decidedAs(): string {
     if (decision) return `${decision.outcome} by ${decision.by}`;
+    if (revocation && status.state === 'pending') return `withdrawn by ${revocation.by}`;
     return status.state;
   }
   setHandler(revokeSignal, (input) => {
     // Ending access is always safe, so a malformed signal still revokes; the audit shows what was missing.
-    revocation ??= {
-      by: nonEmpty(input?.by) ?? 'unknown (revoke signal without "by")',
-      reason: nonEmpty(input?.reason) ?? 'no reason given',
-    };
+    revocation ??= v2
+      ? readRevocation(input)
+      : {
+          by: nonEmpty(input?.by) ?? 'unknown (revoke signal without "by")',
+          reason: nonEmpty(input?.reason) ?? 'no reason given',
+        };
   });
 
-  /** Every state change goes through here: status, search attributes, Web UI details and the audit trail. */
+  /**
+   * Every state change goes through here: status, search attributes, Web UI details and the audit trail. v1 waits
+   * for the record; v2 queues it beside the story (in order, retried until MongoDB takes it) and goes on at once.
+   */
   async function transition(
     type: GrantEventType,
     change: Partial<GrantStatus>,
@@ -298,19 +397,29 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     details?: Record<string, unknown>,
   ): Promise<void> {
     const at = new Date().toISOString();
-    status = { ...status, ...change, history: [...status.history, { at, type, actor, reason }] };
+    const entry: GrantHistoryEntry = { at, type, actor, reason };
+    status = { ...status, ...change, history: v2 ? bounded([...status.history, entry]) : [...status.history, entry] };
+    seq += 1;
     publish(status);
     announce(type, status);
-    await recordEvent({
-      eventId: `${request.requestId}:${status.history.length}:${type}`,
+    const event = {
+      eventId: `${request.requestId}:${seq}:${type}`,
+      seq,
       type,
       at,
       actor,
       reason,
       details,
-      grant: status,
+      grant: forActivities(status),
       workflowId: workflowInfo().workflowId,
-    });
+    };
+    if (!v2) return recordEvent(event);
+    recordsInFlight += 1;
+    records = records.then(() =>
+      CancellationScope.nonCancellable(() => recordEvent(event)).finally(() => {
+        recordsInFlight -= 1;
+      }),
+    );
   }
 
   /** Slack side effects of a transition, in the background: the approval message and the requester's DM. */
@@ -318,44 +427,81 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     if (!request.slack) return;
     const workflowId = workflowInfo().workflowId;
     const channel = request.slack.approverChannel;
+    const shown = forActivities(snapshot);
     if (type === 'extension_requested') {
-      extensionMessageRef = slack.postExtensionRequest({ channel, status: snapshot, workflowId }).catch((error) => {
-        logNoticeFailure(error);
-        return undefined;
-      });
+      extensionMessageRef = beside(
+        slack.postExtensionRequest({ channel, status: shown, workflowId }).catch((error) => {
+          logNoticeFailure(error);
+          return undefined;
+        }),
+      );
       notices.push(extensionMessageRef);
     }
     if (type === 'extended' || type === 'extension_denied') {
       const decided = extensionMessageRef;
       extensionMessageRef = Promise.resolve(undefined);
       notices.push(
-        decided.then(async (ref) => {
-          if (ref) await slack.updateExtensionRequest({ ref, status: snapshot, event: type }).catch(logNoticeFailure);
-        }),
+        beside(
+          decided.then(async (ref) => {
+            if (ref) await slack.updateExtensionRequest({ ref, status: shown, event: type }).catch(logNoticeFailure);
+          }),
+        ),
       );
     }
     if (type !== 'requested') {
       // One update at a time, in order: the message always ends showing the latest state.
-      approvalMessageUpdates = approvalMessageUpdates.then(async () => {
-        const ref = await approvalMessageRef;
-        if (ref) await slack.updateApprovalMessage({ ref, status: snapshot, workflowId }).catch(logNoticeFailure);
-      });
+      approvalMessageUpdates = beside(
+        approvalMessageUpdates.then(async () => {
+          const ref = await approvalMessageRef;
+          if (ref) await slack.updateApprovalMessage({ ref, status: shown, workflowId }).catch(logNoticeFailure);
+        }),
+      );
     }
     if (REQUESTER_EVENTS.includes(type)) notify(type, snapshot);
   }
 
   function notify(event: NoticeType, snapshot: GrantStatus): void {
     const workflowId = workflowInfo().workflowId;
-    notices.push(slack.notifyRequester({ status: snapshot, event, workflowId }).catch(logNoticeFailure));
+    notices.push(slack.notifyRequester({ status: forActivities(snapshot), event, workflowId }).catch(logNoticeFailure));
   }
 
-  /** Lets the last Slack messages go out before the workflow ends. */
+  /** v2: an operator must look now. Beside the story: a Slack outage delays the alert, never the next revoke round. */
+  function alert(message: string): void {
+    const sent = CancellationScope.nonCancellable(() =>
+      raiseAlert({
+        requestId: request.requestId,
+        workflowId: workflowInfo().workflowId,
+        message,
+        channel: request.slack?.approverChannel,
+      }),
+    ).catch(logNoticeFailure);
+    notices.push(beside(sent));
+  }
+
+  /** Lets the last records and Slack messages go out (and any update in hand finish) before the workflow ends. */
   async function finish(): Promise<GrantStatus> {
     await CancellationScope.nonCancellable(async () => {
       await Promise.all(notices);
       await approvalMessageUpdates;
+      if (v2) {
+        await records;
+        await condition(allHandlersFinished);
+      }
     });
     return status;
+  }
+
+  if (problems.length > 0) {
+    const failureReason = `not a usable request: ${problems.join('; ')}`;
+    await transition('grant_failed', { state: 'failed', failureReason }, KEYCARD_ACTOR, failureReason);
+    return finish();
+  }
+
+  if (continued) {
+    // A revoke that kept failing continued as a new run: it picks up where it stood.
+    setCurrentDetails(`Revoking: ${continued.revocation.reason} (by ${continued.revocation.by})`);
+    await revoke(continued.revocation, continued.principalId, continued.endState, continued.round);
+    return finish();
   }
 
   await transition('requested', {}, request.requester.email, request.reason, {
@@ -374,17 +520,23 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
       return finish();
     }
     const workflowId = workflowInfo().workflowId;
-    approvalMessageRef = slack
-      .postApprovalMessage({ channel: routing.approverChannel, status, workflowId })
-      .catch((error) => {
-        logNoticeFailure(error);
-        return undefined;
-      });
+    approvalMessageRef = beside(
+      slack
+        .postApprovalMessage({ channel: routing.approverChannel, status: forActivities(status), workflowId })
+        .catch((error) => {
+          logNoticeFailure(error);
+          return undefined;
+        }),
+    );
     notices.push(approvalMessageRef);
 
     let decided: boolean;
     try {
-      decided = await condition(() => decision !== undefined, parseDuration(routing.requestTimeout));
+      // v2: a revoke while nobody has decided withdraws the request.
+      decided = await condition(
+        () => decision !== undefined || (v2 && revocation !== undefined),
+        v2 ? parseRequestedDuration(routing.requestTimeout) : parseDuration(routing.requestTimeout),
+      );
     } catch (error) {
       if (!isCancellation(error)) throw error;
       await CancellationScope.nonCancellable(async () => {
@@ -397,6 +549,10 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
         await finish();
       });
       throw error;
+    }
+    if (v2 && !decision && revocation) {
+      await withdraw(revocation);
+      return finish();
     }
     if (!decided || !decision) {
       await transition('expired', { state: 'expired' }, KEYCARD_ACTOR, `no decision within ${routing.requestTimeout}`);
@@ -423,12 +579,18 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     return finish();
   }
   status = { ...status, principalId };
+  if (v2 && revocation) {
+    // Revoked after the approval, before anything was assigned: nothing to remove.
+    await withdraw(revocation);
+    return finish();
+  }
 
   try {
     try {
       const assignment = await assign({ target: request.target, principalId });
       const grantedAt = Date.now();
       const expiresAt = new Date(grantedAt + durationMs).toISOString();
+      // v2 does not wait for the record: the time box starts when Identity Center confirms, whatever MongoDB does.
       await transition(
         'granted',
         { state: 'active', grantedAt: new Date(grantedAt).toISOString(), expiresAt },
@@ -454,7 +616,26 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     throw error;
   }
 
-  if (!revocation && patched('lease-handover')) {
+  if (!revocation && v2) {
+    const later = await laterLeaseOf({
+      requestId: request.requestId,
+      email: request.requester.email,
+      principalId,
+      target: request.target,
+      expiresAt: status.expiresAt as string,
+    }).catch((error: unknown) => {
+      alert(
+        `Keycard could not ask Temporal whether ${request.requester.email} holds a later grant of the same access ` +
+          `(${describeFailure(error)}), so ${workflowInfo().workflowId} removes the assignment on time. If a later ` +
+          'grant of the same person is active, that person must request again.',
+      );
+      return undefined;
+    });
+    if (later) {
+      await handOver(later);
+      return finish();
+    }
+  } else if (!revocation && patched('lease-handover')) {
     // Grants are leases: if this person holds a later lease on the same target, access continues under it.
     const later = await laterLease({
       requestId: request.requestId,
@@ -463,19 +644,34 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
       expiresAt: status.expiresAt as string,
     });
     if (later) {
-      const reason = `expired; access continues under ${later.workflowId} until ${later.expiresAt}`;
-      await transition(
-        'revoked',
-        { state: 'revoked', revokedAt: new Date().toISOString(), revokedBy: KEYCARD_ACTOR, revokeReason: reason },
-        KEYCARD_ACTOR,
-        reason,
-        { handedOverTo: later.workflowId },
-      );
+      await handOver(later);
       return finish();
     }
   }
   await revoke(revocation ?? { by: KEYCARD_ACTOR, reason: 'expired' }, principalId, 'revoked');
   return finish();
+
+  async function handOver(later: { workflowId: string; expiresAt: string }): Promise<void> {
+    const reason = `expired; access continues under ${later.workflowId} until ${later.expiresAt}`;
+    await transition(
+      'revoked',
+      { state: 'revoked', revokedAt: new Date().toISOString(), revokedBy: KEYCARD_ACTOR, revokeReason: reason },
+      KEYCARD_ACTOR,
+      reason,
+      { handedOverTo: later.workflowId },
+    );
+  }
+
+  /** v2: a request revoked before anything was assigned ends revoked, and nothing reaches Identity Center. */
+  async function withdraw(by: Revocation): Promise<void> {
+    await transition(
+      'revoked',
+      { state: 'revoked', revokedAt: new Date().toISOString(), revokedBy: by.by, revokeReason: by.reason },
+      by.by,
+      by.reason,
+      { beforeGrant: true },
+    );
+  }
 
   /**
    * Durable wait until the expiry, which extensions may move, or a revoke. Slack grants get one warning before the
@@ -500,28 +696,20 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
     }
   }
 
-  async function revoke(by: Revocation, principal: string, endState: 'revoked' | 'failed'): Promise<void> {
+  async function revoke(
+    by: Revocation,
+    principal: string,
+    endState: 'revoked' | 'failed',
+    firstRound = 1,
+  ): Promise<void> {
+    revoking = true;
     setCurrentDetails(`Revoking: ${by.reason} (by ${by.by})`);
+    // v2: nothing stops a revoke once it has begun, not even a cancellation of the workflow.
+    if (v2) return CancellationScope.nonCancellable(() => revokeUntilGone(by, principal, endState, firstRound));
     for (let round = 1; ; round++) {
       try {
         const removal = await unassign({ target: request.target, principalId: principal });
-        const revokedAt = new Date().toISOString();
-        if (endState === 'failed') {
-          await transition('grant_failed', { state: 'failed', failureReason: by.reason }, by.by, by.reason, {
-            cleanup: removal,
-          });
-        } else {
-          await transition(
-            'revoked',
-            { state: 'revoked', revokedAt, revokedBy: by.by, revokeReason: by.reason },
-            by.by,
-            by.reason,
-            {
-              deletionRequestId: removal.requestId,
-              alreadyGone: removal.alreadyGone,
-            },
-          );
-        }
+        await revoked(by, endState, removal);
         return;
       } catch (error) {
         const problem = describeFailure(error);
@@ -539,6 +727,146 @@ export async function prodAccess(request: AccessRequest): Promise<GrantStatus> {
       }
     }
   }
+
+  async function revoked(
+    by: Revocation,
+    endState: 'revoked' | 'failed',
+    removal: { requestId?: string; alreadyGone?: boolean },
+  ): Promise<void> {
+    if (endState === 'failed') {
+      await transition(
+        'grant_failed',
+        { state: 'failed', failureReason: by.reason, revokeFailing: undefined },
+        by.by,
+        by.reason,
+        { cleanup: removal },
+      );
+    } else {
+      await transition(
+        'revoked',
+        {
+          state: 'revoked',
+          revokedAt: new Date().toISOString(),
+          revokedBy: by.by,
+          revokeReason: by.reason,
+          revokeFailing: undefined,
+        },
+        by.by,
+        by.reason,
+        { deletionRequestId: removal.requestId, alreadyGone: removal.alreadyGone },
+      );
+    }
+  }
+
+  /** v2's revoke loop: windows of quick retries, an alert as each window closes, continue-as-new when long. */
+  async function revokeUntilGone(
+    by: Revocation,
+    principal: string,
+    endState: 'revoked' | 'failed',
+    firstRound: number,
+  ): Promise<void> {
+    let resumeRequestId: string | undefined;
+    for (let round = firstRound; ; round++) {
+      const windowMs = revokeWindowMs(round);
+      const opened = Date.now();
+      try {
+        const removal = await removalWithin(
+          windowMs,
+          own,
+        )({
+          target: request.target,
+          principalId: principal,
+          resumeRequestId,
+        });
+        await revoked(by, endState, removal);
+        return;
+      } catch (error) {
+        resumeRequestId = heartbeatedRequestId(error) ?? resumeRequestId;
+        const problem = describeFailure(error);
+        const since = status.revokeFailing?.since ?? new Date(opened).toISOString();
+        status = { ...status, revokeFailing: { since, rounds: round, lastError: problem } };
+        const next = formatDuration(revokeWindowMs(round + 1));
+        alert(
+          `Revoke of ${workflowInfo().workflowId} is failing (round ${round}, since ${formatUtc(since)}): ` +
+            `${problem.replace(/\.?$/, '.')} Access is still granted; Keycard retries every ${REVOKE_RETRY_INTERVAL} ` +
+            `and alerts again in ${next}. Check Identity Center now.`,
+        );
+        await transition('revoke_failing', {}, KEYCARD_ACTOR, problem, { round });
+        // A round cut short (a non-retryable failure) still waits out its window: the alerts keep their pace.
+        const rest = opened + windowMs - Date.now();
+        if (rest > 0) await sleep(rest);
+        const info = workflowInfo();
+        if (
+          (info.historyLength > CONTINUE_AS_NEW_AFTER_EVENTS || info.continueAsNewSuggested) &&
+          recordsInFlight === 0 &&
+          besideInFlight === 0 &&
+          allHandlersFinished()
+        ) {
+          const approvalMessage = await approvalMessageRef;
+          await continueAsNew<typeof prodAccess>({
+            ...request,
+            continuedRevoke: {
+              status,
+              revocation: by,
+              principalId: principal,
+              endState,
+              round: round + 1,
+              seq,
+              failingSince: since,
+              ...(approvalMessage ? { approvalMessage } : {}),
+            },
+          });
+        }
+      }
+    }
+  }
+}
+
+/** What activities are handed: the status with its history cut to the entries they read (first, approval, last). */
+function forActivities(status: GrantStatus): GrantStatus {
+  const { history } = status;
+  if (history.length <= 3) return status;
+  const approved = [...history].reverse().find((entry) => entry.type === 'approved');
+  const kept = [history[0], ...(approved ? [approved] : []), history[history.length - 1]];
+  return { ...status, history: kept.filter((entry, index) => kept.indexOf(entry) === index) };
+}
+
+/** The status's history keeps its first entry and the latest ones. */
+function bounded(history: GrantHistoryEntry[]): GrantHistoryEntry[] {
+  if (history.length <= MAX_HISTORY_ENTRIES) return history;
+  return [history[0], ...history.slice(history.length - MAX_HISTORY_ENTRIES + 1)];
+}
+
+function heartbeatedRequestId(error: unknown): string | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  if (!(cause instanceof TimeoutFailure)) return undefined;
+  const details = cause.lastHeartbeatDetails as unknown;
+  return typeof details === 'string' ? details : undefined;
+}
+
+/**
+ * A start input that is not a usable request, turned into one that can be recorded and shown: every field a string,
+ * so the failure lands in the audit trail instead of failing the workflow task.
+ */
+function usableShapeOf(input: unknown): AccessRequest {
+  const fields = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const nested = (value: unknown) =>
+    (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const show = (value: unknown) =>
+    typeof value === 'string'
+      ? value.slice(0, 256)
+      : value === undefined
+        ? ''
+        : (JSON.stringify(value)?.slice(0, 256) ?? '');
+  const requester = nested(fields.requester);
+  const target = nested(fields.target);
+  return {
+    requestId: workflowInfo().workflowId.replace(/^prod-access-/, ''),
+    requester: { slackUserId: show(requester.slackUserId), email: show(requester.email) },
+    reason: show(fields.reason),
+    target: { accountId: show(target.accountId), permissionSetArn: show(target.permissionSetArn) },
+    requestedAt: new Date().toISOString(),
+  };
 }
 
 /** Search attributes and Web UI details, from the status in one place. */

@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
+import { laterLeaseFrom } from '../../src/activities/leases';
 import {
   Reconciler,
   workflowStateFrom,
@@ -132,6 +133,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
         run: (runOptions) => reconciler.run(runOptions),
         mode: options.reconcile?.mode ?? 'report',
       },
+      leases: laterLeaseFrom(env.client),
     }),
   });
   const running = worker.run();
