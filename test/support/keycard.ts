@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
 import {
   Reconciler,
+  signalRevokeFrom,
   workflowStateFrom,
   type ReconcileMode,
   type ReconcilePolicy,
@@ -104,6 +105,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
           identityCenter,
           logger,
           workflowState: workflowStateFrom(env.client),
+          signalRevoke: signalRevokeFrom(env.client),
           alert: async (message) => {
             logger.error({ alert: true }, message);
             await slack?.postAlert(TEST_APPROVER_CHANNEL, message);
@@ -112,6 +114,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
         {
           graceMs: 1_000,
           lookbackMs: 600_000,
+          overdueRevokeMs: 600_000,
           allow: [],
           targets: [{ accountId: seed.accountId, permissionSetArn: seed.permissionSetArn }],
           ...options.reconcile,
