@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ReconcileSummary } from '../src/activities/reconcile';
+import type { GrantRecord } from '../src/activities/records';
 import type { AccessRequest, Target } from '../src/domain/grant';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
@@ -309,6 +310,48 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     assert.equal(ended.state, 'revoked');
     assert.equal(ended.revokeReason, 'expired');
     assert.equal(await assigned(userId), false);
+  });
+
+  it('the lease that takes over an overdue assignment: active until later, or approved and being granted; never one awaiting approval', async () => {
+    const records = await recordsIn(mongoUrl);
+    const principalId = `lease-${randomUUID()}`;
+    const now = new Date();
+    const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
+    const base = {
+      requester: { slackUserId: 'U0LEASE', email: 'lease@example.com' },
+      reason: 'lease test',
+      target,
+      targetKey: `${target.accountId}/${target.permissionSetArn}`,
+      duration: '1h',
+      principalId,
+      identityCenterRequests: {},
+      version: 2,
+      updatedAt: now,
+    };
+    const grant = (name: string, fields: Partial<GrantRecord>): GrantRecord => {
+      const requestId = `${principalId}-${name}`;
+      return { _id: requestId, requestId, workflowId: `prod-access-${requestId}`, state: 'active', ...base, ...fields };
+    };
+    const overdue = grant('overdue', { state: 'active', expiresAt: at(-60_000) });
+    await records.grants.insertMany([
+      overdue,
+      grant('also-overdue', { state: 'active', expiresAt: at(-30_000) }),
+      grant('awaiting-approval', { state: 'pending' }),
+      grant('other-person', { state: 'active', expiresAt: at(3_600_000), principalId: `${principalId}-x` }),
+    ]);
+    assert.equal(await records.liveLeaseOn(overdue, now), undefined, 'nothing live: revoke');
+
+    await records.grants.insertOne(grant('being-granted', { state: 'pending', approver: 'U0APPROVER' }));
+    assert.equal((await records.liveLeaseOn(overdue, now))?.workflowId, `prod-access-${principalId}-being-granted`);
+
+    await records.grants.insertMany([
+      grant('live', { state: 'active', expiresAt: at(600_000) }),
+      grant('live-longer', { state: 'active', expiresAt: at(1_200_000) }),
+    ]);
+    const successor = await records.liveLeaseOn(overdue, now);
+    assert.equal(successor?.workflowId, `prod-access-${principalId}-live-longer`);
+    assert.equal(successor?.expiresAt?.getTime(), at(1_200_000).getTime());
+    await records.grants.deleteMany({ principalId: { $in: [principalId, `${principalId}-x`] } });
   });
 
   it('every worker down past the expiry: the reconciler revokes the grant itself and tells its workflow, which ends revoked when a worker is back', async () => {

@@ -273,7 +273,7 @@ export class Reconciler {
       : `expired at ${expiredAt}; its workflow is ${state === 'UNKNOWN' ? 'unreachable (Temporal down?)' : 'no longer running (terminated, failed or lost)'}`;
 
     // Grants are leases: another live lease on the same assignment keeps it, exactly as the workflow hands over.
-    const successor = await records.liveLeaseOn(grant, now);
+    const successor = await this.liveSuccessor(grant, now);
     if (successor) {
       const handover = `expired; access continues under ${successor.workflowId} until ${successor.expiresAt?.toISOString() ?? 'its own expiry (it is still being granted)'}`;
       summary.findings.push({ ...base, kind: 'overdue_handed_over', detail: `${reason}; ${handover}` });
@@ -312,6 +312,17 @@ export class Reconciler {
         `Grant ${grant.workflowId} (${grant.requester.email}) ${reason}. Keycard's reconciler revoked it and ${told}.`,
       );
     }
+  }
+
+  /**
+   * The live lease that takes an overdue grant's assignment over, if any. A pending one has no expiry to end it, so
+   * it counts only while its workflow runs: a request lost while being granted would otherwise keep access forever.
+   */
+  private async liveSuccessor(grant: GrantRecord, now: Date) {
+    const successor = await this.deps.records.liveLeaseOn(grant, now);
+    if (!successor || successor.expiresAt) return successor;
+    const state = await this.deps.workflowState?.(successor.workflowId).catch(() => 'UNKNOWN' as const);
+    return state === 'RUNNING' ? successor : undefined;
   }
 
   /** Revocations recorded as done: Identity Center must agree (the deadline monitor). */

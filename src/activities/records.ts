@@ -263,8 +263,9 @@ export class GrantRecords {
 
   /**
    * Another lease that holds (or is about to hold) the same assignment: a grant of the same person on the same target,
-   * active with an expiry later than `now`, or pending with its principal already resolved (its assignment may be
-   * on its way). The active one that ends last wins; a pending one counts only when no active one is left.
+   * active with an expiry later than `now`, or pending, approved and with its principal resolved (its assignment is
+   * on its way, or already shared). A request still waiting for its approval holds nothing yet. The active one that
+   * ends last wins; a pending one counts only when no active one is left (it has no expiry yet).
    */
   async liveLeaseOn(
     grant: Pick<GrantRecord, 'requestId' | 'principalId' | 'targetKey'>,
@@ -278,13 +279,18 @@ export class GrantRecords {
         state: { $in: ['active', 'pending'] },
         requestId: { $ne: String(grant.requestId) },
       })
-      .project<{ workflowId: string; state: GrantState; expiresAt?: Date }>({ workflowId: 1, state: 1, expiresAt: 1 })
+      .project<{ workflowId: string; state: GrantState; expiresAt?: Date; approver?: string }>({
+        workflowId: 1,
+        state: 1,
+        expiresAt: 1,
+        approver: 1,
+      })
       .toArray();
     const active = others
       .filter((other) => other.state === 'active' && other.expiresAt && other.expiresAt > now)
       .sort((a, b) => (b.expiresAt as Date).getTime() - (a.expiresAt as Date).getTime())[0];
     if (active) return { workflowId: active.workflowId, expiresAt: active.expiresAt };
-    const pending = others.find((other) => other.state === 'pending');
+    const pending = others.find((other) => other.state === 'pending' && other.approver);
     return pending ? { workflowId: pending.workflowId } : undefined;
   }
 
