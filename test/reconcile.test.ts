@@ -508,6 +508,35 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     assert.equal(clean.code, 0, `a second run finds nothing: ${clean.stdout}`);
   });
 
+  it('`keycard reconcile` exits 2 when an item of the sweep failed, and its summary names it', async () => {
+    const { aws, devServer } = stand();
+    aws.inject('ListAccountAssignments', 1_000, awsError(400, 'AccessDeniedException', 'injected: no listing'));
+    const result = await run(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'bin/keycard.js'), 'reconcile', '--json', '--dry-run'],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          TEMPORAL_ADDRESS: devServer.address,
+          MONGODB_URL: mongoUrl,
+          ...identityCenterEnv(target),
+          RECONCILE_ALLOW: allowed,
+        },
+      },
+    )
+      .then(
+        (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      )
+      .finally(() => aws.clearFaults());
+    assert.equal(result.code, 2, result.stderr);
+    const summary = JSON.parse(result.stdout) as ReconcileSummary;
+    assert.equal(summary.errors, 1);
+    const error = summary.findings.find((f) => f.kind === 'error');
+    assert.match(error?.detail ?? '', /checking .*AccessDenied/);
+  });
+
   it('`keycard reconcile` exits 2 with the reason on an error', async () => {
     const failing = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin/keycard.js'), 'reconcile'], {
       cwd: PROJECT_ROOT,
