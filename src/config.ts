@@ -94,6 +94,8 @@ const schema = z.object({
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2, 'must be a whole number of at least 2').default(250),
   RECONCILE_INTERVAL: duration('5m').default(parseDuration('5m')),
   RECONCILE_GRACE: duration('2m').default(parseDuration('2m')),
+  /** How long past its expiry a grant may stay assigned before the reconciler revokes it even with its workflow running. */
+  RECONCILE_OVERDUE_REVOKE: duration('10m').default(parseDuration('10m')),
   RECONCILE_MODE: z.enum(['report', 'enforce'], { error: 'must be report or enforce' }).default('report'),
   RECONCILE_ALLOW: z
     .string()

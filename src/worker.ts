@@ -12,7 +12,7 @@ import { freshWorkflowBundle } from './bundleWorkflows';
 import { CallPacer, paceCalls } from './activities/pacing';
 import { laterLeaseFrom } from './activities/leases';
 import { GrantRecords } from './activities/records';
-import { Reconciler, reconcilePolicy, workflowStateFrom } from './activities/reconcile';
+import { Reconciler, reconcilePolicy, signalRevokeFrom, workflowStateFrom } from './activities/reconcile';
 import { createSlackClient, SlackNotifier } from './activities/slack';
 import { formatDuration } from './domain/duration';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
@@ -151,7 +151,14 @@ export async function connectDependencies(config: Config, logger: Logger, tempor
     if (slack && config.APPROVER_CHANNEL) await slack.postAlert(config.APPROVER_CHANNEL, message);
   };
   const reconciler = new Reconciler(
-    { records, identityCenter, alert, logger, workflowState: temporal ? workflowStateFrom(temporal) : undefined },
+    {
+      records,
+      identityCenter,
+      alert,
+      logger,
+      workflowState: temporal ? workflowStateFrom(temporal) : undefined,
+      signalRevoke: temporal ? signalRevokeFrom(temporal) : undefined,
+    },
     reconcilePolicy(config),
   );
   return { mongo, records, identityCenter, slack, reconciler };

@@ -1,7 +1,9 @@
 /**
  * The reconciliation backstop on the real stack: a terminated workflow's grant, standing access made by hand,
- * a revoke that did not hold, and `keycard reconcile` with Temporal stopped.
+ * a revoke that did not hold, one item of a sweep failing, overlapping leases, every worker down past the expiry,
+ * an assignment removed by hand, and `keycard reconcile` with Temporal stopped.
  */
+import { DeleteAccountAssignmentCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -9,10 +11,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ReconcileSummary } from '../src/activities/reconcile';
-import type { Target } from '../src/domain/grant';
+import type { GrantRecord } from '../src/activities/records';
+import type { AccessRequest, Target } from '../src/domain/grant';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
-import { lyingDeletion } from './support/awsFaultProxy';
+import { awsError, lyingDeletion } from './support/awsFaultProxy';
 import { FakeSlack } from './support/fakeSlack';
 import {
   eventually,
@@ -26,6 +29,7 @@ import {
 } from './support/keycard';
 import { PROJECT_ROOT, tool } from './support/processes';
 import {
+  awsClientConfig,
   createIdentityStoreUser,
   createPermissionSet,
   identityCenterEnv,
@@ -34,6 +38,11 @@ import {
 } from './support/stand';
 
 const run = promisify(execFile);
+
+const GRACE_MS = 1_000;
+const OVERDUE_REVOKE_MS = 3_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reconciliation: the backstop for what workflows cannot see', function () {
   let slack: FakeSlack;
@@ -52,7 +61,8 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     worker = await startWorker(stand().devServer.env, {
       slackApiUrl: slack.apiUrl,
       mongoUrl,
-      reconcile: { targets: [target], allow: [allowed], graceMs: 1_000 },
+      // A tiny RECONCILE_OVERDUE_REVOKE so "every worker down past the expiry" fits in a test.
+      reconcile: { targets: [target], allow: [allowed], graceMs: GRACE_MS, overdueRevokeMs: OVERDUE_REVOKE_MS },
     });
   });
   after(async () => {
@@ -71,6 +81,48 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   const assignDirectly = (principalId: string) => assignInMoto(target, principalId);
 
   const assigned = (principalId: string) => isAssignedInMoto(principalId, target);
+
+  /** Removes an assignment straight in moto, as someone in the AWS console would. */
+  const unassignByHand = async (principalId: string) => {
+    const { motoUrl, seed } = stand();
+    await new SSOAdminClient(awsClientConfig(motoUrl)).send(
+      new DeleteAccountAssignmentCommand({
+        InstanceArn: seed.instanceArn,
+        TargetId: target.accountId,
+        TargetType: 'AWS_ACCOUNT',
+        PermissionSetArn: target.permissionSetArn,
+        PrincipalType: 'USER',
+        PrincipalId: principalId,
+      }),
+    );
+  };
+
+  /** Starts a grant on this file's target and waits until its record says active (the sweep reads records). */
+  const activeGrant = async (request: AccessRequest, taskQueue = worker.taskQueue) => {
+    const handle = await startAccessRequest(stand().devServer.env.client, taskQueue, request);
+    const records = await recordsIn(mongoUrl);
+    const record = await eventually(
+      () => records.grant(request.requestId),
+      (grant) => grant?.state === 'active',
+      { timeoutMs: 60_000 },
+    );
+    return { handle, expiresAt: (record?.expiresAt as Date).getTime() };
+  };
+
+  const terminate = (workflowId: string) =>
+    run(tool('temporal'), [
+      'workflow',
+      'terminate',
+      '-w',
+      workflowId,
+      '--reason',
+      'test',
+      '--address',
+      stand().devServer.address,
+    ]);
+
+  const alertsMentioning = (...texts: string[]) =>
+    slack.messagesIn(TEST_APPROVER_CHANNEL).filter((m) => texts.every((text) => m.text.includes(text)));
 
   it('a grant whose workflow was terminated is revoked by the first run after expiry + grace', async () => {
     const { request, userId } = await newRequest({ target, duration: '3s' });
@@ -130,6 +182,8 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     assert.equal(reports().length, 1, 'reported exactly once across three runs');
     assert.equal(await assigned(intruder), true, 'report mode changes nothing');
 
+    // Enforce mode removes only what an earlier sweep saw at least RECONCILE_GRACE ago.
+    await sleep(GRACE_MS + 200);
     const enforced = await runReconcile('enforce');
     assert.equal(enforced.driftRemoved, 1);
     assert.equal(await assigned(intruder), false);
@@ -165,8 +219,243 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
         slack.messagesIn(TEST_APPROVER_CHANNEL).filter((m) => m.text.includes(`Revoke of ${handle.workflowId}`)),
       (found) => found.length === 1,
     );
-    const events = (await (await recordsIn(mongoUrl)).events(request.requestId)).map((event) => event.type);
+    const records = await recordsIn(mongoUrl);
+    const events = (await records.events(request.requestId)).map((event) => event.type);
     assert.ok(events.includes('revoke_redone'));
+    assert.deepEqual(
+      events.filter((type) => type === 'changed_outside_keycard'),
+      ['changed_outside_keycard'],
+      'the record is marked, once',
+    );
+    assert.match(
+      (await records.grant(request.requestId))?.changedOutsideKeycard?.detail ?? '',
+      /Identity Center still lists the assignment/,
+    );
+  });
+
+  it('one item of a sweep that fails for good is counted, alerted and skipped; the rest are still reconciled', async () => {
+    const { aws } = stand();
+    const broken = await newRequest({ target, duration: '3s' });
+    const fine = await newRequest({ target, duration: '3s' });
+    const grants = [await activeGrant(broken.request), await activeGrant(fine.request)];
+    for (const { handle } of grants) await terminate(handle.workflowId);
+    await sleep(Math.max(...grants.map((grant) => grant.expiresAt)) + GRACE_MS + 200 - Date.now());
+    // Identity Center refuses this one person's deletion, every time (a 4xx the SDK does not retry).
+    aws.inject('DeleteAccountAssignment', 1_000, async (call, forward) =>
+      call.input.PrincipalId === broken.userId
+        ? awsError(400, 'AccessDeniedException', 'injected: not allowed to delete this assignment')(call, forward)
+        : forward(),
+    );
+    let summary: ReconcileSummary;
+    try {
+      summary = await runReconcile();
+    } finally {
+      aws.clearFaults();
+    }
+
+    const errors = summary.findings.filter((f) => f.kind === 'error');
+    assert.equal(summary.errors, 1, JSON.stringify(errors));
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].requestId, broken.request.requestId);
+    assert.match(errors[0].detail, /AccessDenied/);
+    assert.ok(
+      summary.findings.some((f) => f.kind === 'overdue_revoked' && f.requestId === fine.request.requestId),
+      'the item after the failing one was still reconciled',
+    );
+    assert.equal(await assigned(fine.userId), false);
+    assert.equal(await assigned(broken.userId), true);
+    const records = await recordsIn(mongoUrl);
+    assert.equal((await records.grant(fine.request.requestId))?.state, 'revoked');
+    assert.equal((await records.grant(broken.request.requestId))?.state, 'active');
+    await eventually(
+      async () => alertsMentioning('Reconcile could not finish', grants[0].handle.workflowId),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+
+    const next = await runReconcile();
+    assert.equal(next.errors, 0, JSON.stringify(next.findings));
+    assert.ok(next.findings.some((f) => f.kind === 'overdue_revoked' && f.requestId === broken.request.requestId));
+    assert.equal(await assigned(broken.userId), false, 'the next sweep tried again and revoked it');
+  });
+
+  it('two overlapping leases of one person: a terminated one hands over to the live one, which removes the assignment at its end', async () => {
+    const { request: first, userId } = await newRequest({ target, duration: '5s' });
+    const second: AccessRequest = { ...first, requestId: randomUUID(), duration: '25s' };
+    const earlier = await activeGrant(first);
+    const later = await activeGrant(second);
+    await terminate(earlier.handle.workflowId);
+    await sleep(earlier.expiresAt + GRACE_MS + 200 - Date.now());
+    assert.ok(Date.now() < later.expiresAt - 5_000, 'the test needs the second lease live during the sweep');
+
+    const summary = await runReconcile();
+    const finding = summary.findings.find((f) => f.requestId === first.requestId);
+    assert.equal(finding?.kind, 'overdue_handed_over', JSON.stringify(summary.findings));
+    assert.equal(await assigned(userId), true, 'the live lease keeps the assignment');
+    const records = await recordsIn(mongoUrl);
+    const record = await records.grant(first.requestId);
+    assert.equal(record?.state, 'revoked');
+    assert.equal(record?.revokedBy, 'keycard-reconciler');
+    assert.equal(
+      record?.revokeReason,
+      `expired; access continues under ${later.handle.workflowId} until ${new Date(later.expiresAt).toISOString()}`,
+    );
+    const handover = (await records.events(first.requestId)).find((e) => e.details?.handedOverTo);
+    assert.equal(handover?.type, 'revoked');
+    assert.equal(handover?.details?.handedOverTo, later.handle.workflowId);
+    assert.equal((await records.grant(second.requestId))?.state, 'active');
+
+    // The live lease's own workflow ends it at its expiry, and the assignment with it.
+    const ended = await later.handle.result();
+    assert.equal(ended.state, 'revoked');
+    assert.equal(ended.revokeReason, 'expired');
+    assert.equal(await assigned(userId), false);
+  });
+
+  it('the lease that takes over an overdue assignment: active until later, or approved and being granted; never one awaiting approval', async () => {
+    const records = await recordsIn(mongoUrl);
+    const principalId = `lease-${randomUUID()}`;
+    const now = new Date();
+    const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
+    const base = {
+      requester: { slackUserId: 'U0LEASE', email: 'lease@example.com' },
+      reason: 'lease test',
+      target,
+      targetKey: `${target.accountId}/${target.permissionSetArn}`,
+      duration: '1h',
+      principalId,
+      identityCenterRequests: {},
+      version: 2,
+      updatedAt: now,
+    };
+    const grant = (name: string, fields: Partial<GrantRecord>): GrantRecord => {
+      const requestId = `${principalId}-${name}`;
+      return { _id: requestId, requestId, workflowId: `prod-access-${requestId}`, state: 'active', ...base, ...fields };
+    };
+    const overdue = grant('overdue', { state: 'active', expiresAt: at(-60_000) });
+    await records.grants.insertMany([
+      overdue,
+      grant('also-overdue', { state: 'active', expiresAt: at(-30_000) }),
+      grant('awaiting-approval', { state: 'pending' }),
+      grant('other-person', { state: 'active', expiresAt: at(3_600_000), principalId: `${principalId}-x` }),
+    ]);
+    assert.equal(await records.liveLeaseOn(overdue, now), undefined, 'nothing live: revoke');
+
+    await records.grants.insertOne(grant('being-granted', { state: 'pending', approver: 'U0APPROVER' }));
+    assert.equal((await records.liveLeaseOn(overdue, now))?.workflowId, `prod-access-${principalId}-being-granted`);
+
+    await records.grants.insertMany([
+      grant('live', { state: 'active', expiresAt: at(600_000) }),
+      grant('live-longer', { state: 'active', expiresAt: at(1_200_000) }),
+    ]);
+    const successor = await records.liveLeaseOn(overdue, now);
+    assert.equal(successor?.workflowId, `prod-access-${principalId}-live-longer`);
+    assert.equal(successor?.expiresAt?.getTime(), at(1_200_000).getTime());
+    await records.grants.deleteMany({ principalId: { $in: [principalId, `${principalId}-x`] } });
+  });
+
+  it('every worker down past the expiry: the reconciler revokes the grant itself and tells its workflow, which ends revoked when a worker is back', async () => {
+    const { aws, devServer } = stand();
+    const { request, userId } = await newRequest({ target, duration: '3s' });
+    const own = await startWorker(devServer.env, { mongoUrl });
+    let back: TestWorker | undefined;
+    try {
+      const { handle, expiresAt } = await activeGrant(request, own.taskQueue);
+      await own.stop();
+
+      // Past the expiry and the grace but not RECONCILE_OVERDUE_REVOKE: only an alert, as before.
+      await sleep(expiresAt + GRACE_MS + 200 - Date.now());
+      const early = await runReconcile();
+      if (Date.now() < expiresAt + OVERDUE_REVOKE_MS) {
+        assert.equal(early.findings.find((f) => f.requestId === request.requestId)?.kind, 'overdue_running');
+        assert.equal(await assigned(userId), true);
+      }
+
+      await sleep(expiresAt + OVERDUE_REVOKE_MS + 200 - Date.now());
+      const summary = await runReconcile();
+      const finding = summary.findings.find((f) => f.requestId === request.requestId);
+      assert.equal(finding?.kind, 'overdue_forced', JSON.stringify(summary.findings));
+      assert.match(finding?.detail ?? '', /its workflow is still running/);
+      assert.equal(await assigned(userId), false, 'revoked while no worker runs');
+      const records = await recordsIn(mongoUrl);
+      const record = await records.grant(request.requestId);
+      assert.equal(record?.state, 'revoked');
+      assert.equal(record?.revokedBy, 'keycard-reconciler');
+      const event = (await records.events(request.requestId)).find((e) => e.type === 'revoked_by_reconciler');
+      assert.match(event?.reason ?? '', /RECONCILE_OVERDUE_REVOKE/);
+      await eventually(
+        async () => alertsMentioning(handle.workflowId, 'revoked it and told its workflow'),
+        (found) => found.length === 1,
+        { timeoutMs: 30_000 },
+      );
+
+      back = await startWorker(devServer.env, { mongoUrl, taskQueue: own.taskQueue });
+      const ended = await handle.result();
+      assert.equal(ended.state, 'revoked');
+      assert.equal(ended.revokedBy, 'keycard-reconciler', 'the workflow ended on the signal');
+      assert.equal(await assigned(userId), false);
+      const creations = aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+      assert.equal(creations.length, 1, 'no second assignment');
+      assert.equal((await records.grant(request.requestId))?.revokedBy, 'keycard-reconciler');
+    } finally {
+      await back?.stop();
+      await own.stop();
+    }
+  });
+
+  it('standing access in enforce mode is removed only on its second sighting, RECONCILE_GRACE after the first', async () => {
+    const intruder = await createIdentityStoreUser(`in-flight-${randomUUID().slice(0, 6)}@example.com`);
+    await assignDirectly(intruder);
+    const first = await runReconcile('enforce');
+    assert.ok(first.findings.some((f) => f.kind === 'drift' && f.principalId === intruder));
+    assert.equal(first.driftRemoved, 0);
+    assert.equal(await assigned(intruder), true, 'first sight: reported only (it may be a grant in flight)');
+    await eventually(
+      async () => alertsMentioning('Standing access found', intruder),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+
+    await sleep(GRACE_MS + 200);
+    const second = await runReconcile('enforce');
+    assert.equal(second.driftRemoved, 1);
+    assert.equal(await assigned(intruder), false);
+    const records = await recordsIn(mongoUrl);
+    assert.equal(await records.audit.countDocuments({ type: 'drift_found', 'details.principalId': intruder }), 1);
+    assert.equal(await records.audit.countDocuments({ type: 'drift_removed', 'details.principalId': intruder }), 1);
+    assert.equal(await records.drift.countDocuments({ 'details.principalId': intruder }), 0);
+  });
+
+  it('a grant whose assignment was removed by hand is marked changed outside Keycard, audited and alerted once', async () => {
+    const { request, userId } = await newRequest({ target, duration: '1h' });
+    const { handle } = await activeGrant(request);
+    await unassignByHand(userId);
+    assert.equal(await assigned(userId), false);
+
+    const summary = await runReconcile();
+    const finding = summary.findings.find((f) => f.requestId === request.requestId);
+    assert.equal(finding?.kind, 'changed_outside_keycard', JSON.stringify(summary.findings));
+    const records = await recordsIn(mongoUrl);
+    const record = await records.grant(request.requestId);
+    assert.equal(record?.state, 'active');
+    assert.match(record?.changedOutsideKeycard?.detail ?? '', /removed outside Keycard/);
+    assert.ok(record?.changedOutsideKeycard?.at instanceof Date);
+
+    const again = await runReconcile();
+    assert.ok(!again.findings.some((f) => f.requestId === request.requestId), 'marked once, not found again');
+    const events = (await records.events(request.requestId)).filter((e) => e.type === 'changed_outside_keycard');
+    assert.equal(events.length, 1);
+    assert.equal(events[0].actor, 'keycard-reconciler');
+    await eventually(
+      async () => alertsMentioning(handle.workflowId, 'changed outside Keycard'),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+    await sleep(500);
+    assert.equal(alertsMentioning(handle.workflowId, 'changed outside Keycard').length, 1, 'alerted once');
+
+    await handle.signal('revoke', { by: 'ops', reason: 'test done' });
+    assert.equal((await handle.result()).state, 'revoked', 'the grant still ends normally');
   });
 
   it('`keycard reconcile` gives the same result with the Temporal server stopped', async () => {
@@ -217,6 +506,35 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
 
     const clean = await cli();
     assert.equal(clean.code, 0, `a second run finds nothing: ${clean.stdout}`);
+  });
+
+  it('`keycard reconcile` exits 2 when an item of the sweep failed, and its summary names it', async () => {
+    const { aws, devServer } = stand();
+    aws.inject('ListAccountAssignments', 1_000, awsError(400, 'AccessDeniedException', 'injected: no listing'));
+    const result = await run(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'bin/keycard.js'), 'reconcile', '--json', '--dry-run'],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          TEMPORAL_ADDRESS: devServer.address,
+          MONGODB_URL: mongoUrl,
+          ...identityCenterEnv(target),
+          RECONCILE_ALLOW: allowed,
+        },
+      },
+    )
+      .then(
+        (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      )
+      .finally(() => aws.clearFaults());
+    assert.equal(result.code, 2, result.stderr);
+    const summary = JSON.parse(result.stdout) as ReconcileSummary;
+    assert.equal(summary.errors, 1);
+    const error = summary.findings.find((f) => f.kind === 'error');
+    assert.match(error?.detail ?? '', /checking .*AccessDenied/);
   });
 
   it('`keycard reconcile` exits 2 with the reason on an error', async () => {

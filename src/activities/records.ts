@@ -35,6 +35,11 @@ export interface GrantRecord {
   revokeReason?: string;
   failureReason?: string;
   identityCenterRequests: { creation?: string; deletion?: string };
+  /**
+   * Set by the reconciler when Identity Center disagreed with Keycard about this grant's assignment: removed by hand
+   * while the grant was active, or listed again after its revoke. The first sighting is kept.
+   */
+  changedOutsideKeycard?: { at: Date; detail: string };
   /** How many events shaped this record; an older write never overwrites a newer one. */
   version: number;
   updatedAt: Date;
@@ -79,6 +84,7 @@ export type AuditEventType =
   | 'overdue_alert'
   | 'drift_found'
   | 'drift_removed'
+  | 'changed_outside_keycard'
   | 'reconcile_summary';
 
 export interface DriftFinding {
@@ -258,8 +264,92 @@ export class GrantRecords {
     return new Set(live.map((grant) => leaseKey(grant.principalId, grant.targetKey)));
   }
 
+  /**
+   * Another lease that holds (or is about to hold) the same assignment: a grant of the same person on the same target,
+   * active with an expiry later than `now`, or pending, approved and with its principal resolved (its assignment is
+   * on its way, or already shared). A request still waiting for its approval holds nothing yet. The active one that
+   * ends last wins; a pending one counts only when no active one is left (it has no expiry yet).
+   */
+  async liveLeaseOn(
+    grant: Pick<GrantRecord, 'requestId' | 'principalId' | 'targetKey'>,
+    now: Date,
+  ): Promise<{ workflowId: string; expiresAt?: Date } | undefined> {
+    if (!grant.principalId) return undefined;
+    const others = await this.grants
+      .find({
+        principalId: String(grant.principalId),
+        targetKey: String(grant.targetKey),
+        state: { $in: ['active', 'pending'] },
+        requestId: { $ne: String(grant.requestId) },
+      })
+      .project<{ workflowId: string; state: GrantState; expiresAt?: Date; approver?: string }>({
+        workflowId: 1,
+        state: 1,
+        expiresAt: 1,
+        approver: 1,
+      })
+      .toArray();
+    const active = others
+      .filter((other) => other.state === 'active' && other.expiresAt && other.expiresAt > now)
+      .sort((a, b) => (b.expiresAt as Date).getTime() - (a.expiresAt as Date).getTime())[0];
+    if (active) return { workflowId: active.workflowId, expiresAt: active.expiresAt };
+    const pending = others.find((other) => other.state === 'pending' && other.approver);
+    return pending ? { workflowId: pending.workflowId } : undefined;
+  }
+
+  /** Whether any grant holds or is about to hold this assignment (what liveLeaseKeys says, for one of them). */
+  async holdsLiveLease(principalId: string, targetKeyValue: string): Promise<boolean> {
+    const found = await this.grants.findOne(
+      { principalId: String(principalId), targetKey: String(targetKeyValue), state: { $in: ['active', 'pending'] } },
+      { projection: { _id: 1 } },
+    );
+    return found !== null;
+  }
+
+  /** Active grants on a target that are not yet due, with their principal: what Identity Center should list. */
+  async activeGrantsOn(targetKeyValue: string, now: Date): Promise<GrantRecord[]> {
+    return this.grants
+      .find({
+        state: 'active',
+        expiresAt: { $gt: now },
+        targetKey: String(targetKeyValue),
+        principalId: { $exists: true },
+      })
+      .toArray();
+  }
+
   /** The reconciler revoked what a workflow no longer could: the record and the audit trail say so. */
   async markRevokedByReconciler(grant: GrantRecord, reason: string, runId: string, at: Date): Promise<void> {
+    await this.endByReconciler(grant, reason, `${runId}:${grant.requestId}:revoked_by_reconciler`, at, {
+      type: 'revoked_by_reconciler',
+    });
+  }
+
+  /**
+   * The reconciler found an overdue grant whose assignment another live lease still holds: this grant ends and the
+   * assignment stays for the other one, whose own workflow removes it at its end. Recorded the way the workflow
+   * records its own handover at expiry (a `revoked` event with details.handedOverTo), by the reconciler.
+   */
+  async markHandedOverByReconciler(
+    grant: GrantRecord,
+    reason: string,
+    handedOverTo: string,
+    runId: string,
+    at: Date,
+  ): Promise<void> {
+    await this.endByReconciler(grant, reason, `${runId}:${grant.requestId}:handed_over`, at, {
+      type: 'revoked',
+      details: { handedOverTo },
+    });
+  }
+
+  private async endByReconciler(
+    grant: GrantRecord,
+    reason: string,
+    eventId: string,
+    at: Date,
+    event: { type: 'revoked' | 'revoked_by_reconciler'; details?: Record<string, unknown> },
+  ): Promise<void> {
     const updated = await this.grants.findOneAndUpdate(
       { _id: grant.requestId, state: 'active' },
       {
@@ -269,14 +359,15 @@ export class GrantRecords {
       { returnDocument: 'after' },
     );
     await this.appendAuditEvent({
-      _id: `${runId}:${grant.requestId}:revoked_by_reconciler`,
+      _id: eventId,
       requestId: grant.requestId,
       workflowId: grant.workflowId,
       seq: updated?.version ?? grant.version + 1,
-      type: 'revoked_by_reconciler',
+      type: event.type,
       at,
       actor: RECONCILER_ACTOR,
       reason,
+      ...defined({ details: event.details }),
       grant: {
         requester: grant.requester,
         target: grant.targetKey,
@@ -287,24 +378,69 @@ export class GrantRecords {
     });
   }
 
+  /**
+   * Marks a grant whose assignment was changed outside Keycard; true (and one audit event) only the first time.
+   * The version is left alone so the grant's workflow still writes its own later events over the record.
+   */
+  async markChangedOutsideKeycard(grant: GrantRecord, detail: string, runId: string, at: Date): Promise<boolean> {
+    const { modifiedCount } = await this.grants.updateOne(
+      { _id: grant.requestId, changedOutsideKeycard: { $exists: false } },
+      { $set: { changedOutsideKeycard: { at, detail } } },
+    );
+    if (modifiedCount === 0) return false;
+    await this.appendAuditEvent({
+      _id: `${runId}:${grant.requestId}:changed_outside_keycard`,
+      requestId: grant.requestId,
+      workflowId: grant.workflowId,
+      seq: grant.version + 1,
+      type: 'changed_outside_keycard',
+      at,
+      actor: RECONCILER_ACTOR,
+      reason: detail,
+      details: { principalId: grant.principalId, target: grant.targetKey },
+    });
+    return true;
+  }
+
   /** Appends an event to the chain; an event id already written (a retry) is left as it is. */
   async appendAuditEvent(event: AuditEvent): Promise<void> {
     await this.chain.append(event);
   }
 
-  /** Remembers a drift finding; true only the first time it is seen, so it is reported once. */
-  async recordDriftFinding(key: string, details: Record<string, unknown>, at: Date): Promise<boolean> {
+  /**
+   * Remembers a drift finding. `firstSight` is true only the first time, so it is reported once; `firstSeenAt` says
+   * since when the standing access has been seen (enforce mode removes it only after RECONCILE_GRACE).
+   */
+  async recordDriftFinding(
+    key: string,
+    details: Record<string, unknown>,
+    at: Date,
+  ): Promise<{ firstSight: boolean; firstSeenAt: Date }> {
     try {
       await this.drift.insertOne({ _id: key, firstSeenAt: at, details });
-      return true;
+      return { firstSight: true, firstSeenAt: at };
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+      const existing = await this.drift.findOne({ _id: key });
+      return { firstSight: false, firstSeenAt: existing?.firstSeenAt ?? at };
     }
   }
 
   async forgetDriftFinding(key: string): Promise<void> {
     await this.drift.deleteOne({ _id: key });
+  }
+
+  /**
+   * Forgets the findings on a target whose standing access is no longer seen (removed, or now under a live grant),
+   * so that access showing up again later is a new finding: reported again, and given the grace again.
+   */
+  async forgetDriftFindingsExcept(targetKeyValue: string, stillSeen: Set<string>): Promise<void> {
+    const findings = await this.drift
+      .find({ 'details.target': String(targetKeyValue) })
+      .project<{ _id: string }>({ _id: 1 })
+      .toArray();
+    const gone = findings.map((finding) => finding._id).filter((key) => !stillSeen.has(key));
+    if (gone.length > 0) await this.drift.deleteMany({ _id: { $in: gone } });
   }
 
   async grant(requestId: string): Promise<GrantRecord | null> {

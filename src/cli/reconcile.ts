@@ -1,10 +1,11 @@
 /**
  * `keycard reconcile [--mode report|enforce] [--dry-run]`: the reconcile sweep as a plain command, for cron when
- * the Temporal cluster itself is down. Exit 0 when clean, 1 when it acted or found drift, 2 on error.
+ * the Temporal cluster itself is down. Exit 0 when clean, 1 when it acted or found drift, 2 on error (including an item
+ * of the sweep that failed and was skipped).
  */
 import { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { actedOrFound, type ReconcileMode, type ReconcileSummary } from '../activities/reconcile';
+import { actedOrFound, hadErrors, type ReconcileMode, type ReconcileSummary } from '../activities/reconcile';
 import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../logger';
 import { connectClient } from '../temporal';
@@ -34,7 +35,7 @@ export function registerReconcile(keycard: Command): void {
           );
         }
         process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
-        process.exitCode = actedOrFound(summary) ? 1 : 0;
+        process.exitCode = hadErrors(summary) ? 2 : actedOrFound(summary) ? 1 : 0;
       } finally {
         await mongo.client.close();
         await temporal?.connection.close();
@@ -58,8 +59,8 @@ async function connectTemporalIfUp(config: ReturnType<typeof loadConfig>) {
 function describe(summary: ReconcileSummary): string {
   const lines = [
     `reconcile ${summary.dryRun ? '(dry run) ' : ''}in ${summary.mode} mode at ${summary.at}`,
-    `  checked: ${summary.checked.overdue} overdue, ${summary.checked.revoked} recent revocations, ${summary.checked.assignments} assignments`,
-    `  revoked: ${summary.revoked}  alerted: ${summary.alerted}  drift found: ${summary.driftFound}  drift removed: ${summary.driftRemoved}`,
+    `  checked: ${summary.checked.overdue} overdue, ${summary.checked.revoked} recent revocations, ${summary.checked.assignments} assignments, ${summary.checked.active} active grants`,
+    `  revoked: ${summary.revoked}  handed over: ${summary.handedOver}  alerted: ${summary.alerted}  drift found: ${summary.driftFound}  drift removed: ${summary.driftRemoved}  changed outside Keycard: ${summary.changedOutsideKeycard}  errors: ${summary.errors}`,
     ...summary.findings.map((finding) => `  - ${finding.kind}: ${finding.detail}`),
   ];
   return `${lines.join('\n')}\n`;

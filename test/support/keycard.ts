@@ -11,6 +11,7 @@ import { createActivities } from '../../src/activities';
 import { laterLeaseFrom } from '../../src/activities/leases';
 import {
   Reconciler,
+  signalRevokeFrom,
   workflowStateFrom,
   type ReconcileMode,
   type ReconcilePolicy,
@@ -105,6 +106,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
           identityCenter,
           logger,
           workflowState: workflowStateFrom(env.client),
+          signalRevoke: signalRevokeFrom(env.client),
           alert: async (message) => {
             logger.error({ alert: true }, message);
             await slack?.postAlert(TEST_APPROVER_CHANNEL, message);
@@ -113,6 +115,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
         {
           graceMs: 1_000,
           lookbackMs: 600_000,
+          overdueRevokeMs: 600_000,
           allow: [],
           targets: [{ accountId: seed.accountId, permissionSetArn: seed.permissionSetArn }],
           ...options.reconcile,
