@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import { formatDuration } from '../domain/duration';
 import { GRANT_WORKFLOW_ID_PREFIX, targetKey, type AccessRequest, type Target } from '../domain/grant';
-import { parseRequestText } from '../domain/requestText';
+import { parseRequestText, readReason, readRequestedDuration } from '../domain/requestText';
 import type { Logger } from '../logger';
 import { startAccessRequest } from '../requests';
 import {
@@ -199,9 +199,18 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
 
   app.view(DENY_MODAL.callbackId, async ({ ack, body, view }) => {
     const workflowId = grantWorkflowIdFrom(view.private_metadata);
-    const reason = view.state.values[DENY_MODAL.block]?.[DENY_MODAL.action]?.value ?? '';
+    const reason = readReason(
+      view.state.values[DENY_MODAL.block]?.[DENY_MODAL.action]?.value,
+      'Say why you deny the request.',
+    );
+    if (!reason.ok) {
+      await ack({ response_action: 'errors', errors: { [DENY_MODAL.block]: reason.message } });
+      return;
+    }
     const refusal = await decide(workflowId, () =>
-      temporal.workflow.getHandle(workflowId).executeUpdate(denyUpdate, { args: [{ by: body.user.id, reason }] }),
+      temporal.workflow
+        .getHandle(workflowId)
+        .executeUpdate(denyUpdate, { args: [{ by: body.user.id, reason: reason.reason }] }),
     );
     if (refusal) await ack({ response_action: 'errors', errors: { [DENY_MODAL.block]: refusal } });
     else await ack();
@@ -218,12 +227,26 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
   app.view(EXTENSION_MODAL.callbackId, async ({ ack, body, view }) => {
     const workflowId = grantWorkflowIdFrom(view.private_metadata);
     const values = view.state.values;
-    const duration = values[EXTENSION_MODAL.durationBlock]?.[EXTENSION_MODAL.durationAction]?.value ?? '';
-    const reason = values[EXTENSION_MODAL.reasonBlock]?.[EXTENSION_MODAL.reasonAction]?.value ?? '';
+    // No extension can make a grant last longer than MAX_TOTAL_GRANT_DURATION; the workflow checks the exact sum.
+    const duration = readRequestedDuration(
+      values[EXTENSION_MODAL.durationBlock]?.[EXTENSION_MODAL.durationAction]?.value,
+      config.MAX_TOTAL_GRANT_DURATION,
+    );
+    if (!duration.ok) {
+      await ack({ response_action: 'errors', errors: { [EXTENSION_MODAL.durationBlock]: duration.message } });
+      return;
+    }
+    const reason = readReason(
+      values[EXTENSION_MODAL.reasonBlock]?.[EXTENSION_MODAL.reasonAction]?.value,
+      'Say why the access must last longer.',
+    );
+    if (!reason.ok) {
+      await ack({ response_action: 'errors', errors: { [EXTENSION_MODAL.reasonBlock]: reason.message } });
+      return;
+    }
+    const extension = { by: body.user.id, duration: formatDuration(duration.durationMs), reason: reason.reason };
     const refusal = await decide(workflowId, () =>
-      temporal.workflow
-        .getHandle(workflowId)
-        .executeUpdate(extendUpdate, { args: [{ by: body.user.id, duration, reason }] }),
+      temporal.workflow.getHandle(workflowId).executeUpdate(extendUpdate, { args: [extension] }),
     );
     if (refusal) await ack({ response_action: 'errors', errors: { [EXTENSION_MODAL.reasonBlock]: refusal } });
     else await ack();
