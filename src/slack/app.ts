@@ -13,7 +13,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import { formatDuration } from '../domain/duration';
-import { GRANT_WORKFLOW_ID_PREFIX, targetKey, type AccessRequest, type Target } from '../domain/grant';
+import { GRANT_WORKFLOW_ID_PREFIX, targetKey, type AccessRequest, type GrantState, type Target } from '../domain/grant';
 import { parseRequestText, readReason, readRequestedDuration } from '../domain/requestText';
 import type { Logger } from '../logger';
 import { startAccessRequest } from '../requests';
@@ -35,6 +35,7 @@ import {
   grantHistoryMessage,
   homeView,
   liveGrantsMessage,
+  outcomeLine,
   type GrantListing,
   type SlackMessage,
 } from './messages';
@@ -423,7 +424,12 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
     }
   }
 
-  /** The requester and the approvers may end access early; the workflow records who and why. */
+  /**
+   * The requester and the approvers may end access early; the workflow records who and why. Ending access is always
+   * safe, so, like the `revoke` signal, it is taken whenever access exists or may still come to exist: while the
+   * request waits (it is withdrawn), while it is being granted (removed once Identity Center confirms it), and while
+   * it is active. Only an ended request has nothing left to revoke.
+   */
   async function revokeFromSlack(workflowId: string, userId: string): Promise<string | undefined> {
     if (!workflowId) return 'This button does not belong to a Keycard grant.';
     const handle = temporal.workflow.getHandle(workflowId);
@@ -431,7 +437,9 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       const status = await handle.query(statusQuery);
       const allowed = status.requester.slackUserId === userId || (status.approvers ?? []).includes(userId);
       if (!allowed) return 'Only the requester or an approver can revoke this access.';
-      if (status.state !== 'active') return `This access is not active (it is ${status.state}).`;
+      if (ENDED_STATES.includes(status.state)) {
+        return `This access has already ended (${outcomeLine(status)}); there is nothing left to revoke.`;
+      }
       await handle.signal(revokeSignal, { by: userId, reason: 'revoked from Slack' });
       return undefined;
     } catch (error) {
@@ -443,6 +451,9 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
 
   return app;
 }
+
+/** A grant in one of these states has nothing left to revoke; pending and active ones always can be. */
+const ENDED_STATES: GrantState[] = ['revoked', 'denied', 'expired', 'failed'];
 
 /** Button values carry a workflow id and nothing else; anything else is ignored. */
 function grantWorkflowIdFrom(value: string | undefined): string {
