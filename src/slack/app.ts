@@ -13,8 +13,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config';
 import { formatDuration } from '../domain/duration';
-import { GRANT_WORKFLOW_ID_PREFIX, targetKey, type AccessRequest, type Target } from '../domain/grant';
-import { parseRequestText } from '../domain/requestText';
+import { GRANT_WORKFLOW_ID_PREFIX, targetKey, type AccessRequest, type GrantState, type Target } from '../domain/grant';
+import { parseRequestText, readReason, readRequestedDuration } from '../domain/requestText';
 import type { Logger } from '../logger';
 import { startAccessRequest } from '../requests';
 import {
@@ -35,6 +35,7 @@ import {
   grantHistoryMessage,
   homeView,
   liveGrantsMessage,
+  outcomeLine,
   type GrantListing,
   type SlackMessage,
 } from './messages';
@@ -199,9 +200,18 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
 
   app.view(DENY_MODAL.callbackId, async ({ ack, body, view }) => {
     const workflowId = grantWorkflowIdFrom(view.private_metadata);
-    const reason = view.state.values[DENY_MODAL.block]?.[DENY_MODAL.action]?.value ?? '';
+    const reason = readReason(
+      view.state.values[DENY_MODAL.block]?.[DENY_MODAL.action]?.value,
+      'Say why you deny the request.',
+    );
+    if (!reason.ok) {
+      await ack({ response_action: 'errors', errors: { [DENY_MODAL.block]: reason.message } });
+      return;
+    }
     const refusal = await decide(workflowId, () =>
-      temporal.workflow.getHandle(workflowId).executeUpdate(denyUpdate, { args: [{ by: body.user.id, reason }] }),
+      temporal.workflow
+        .getHandle(workflowId)
+        .executeUpdate(denyUpdate, { args: [{ by: body.user.id, reason: reason.reason }] }),
     );
     if (refusal) await ack({ response_action: 'errors', errors: { [DENY_MODAL.block]: refusal } });
     else await ack();
@@ -218,12 +228,26 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
   app.view(EXTENSION_MODAL.callbackId, async ({ ack, body, view }) => {
     const workflowId = grantWorkflowIdFrom(view.private_metadata);
     const values = view.state.values;
-    const duration = values[EXTENSION_MODAL.durationBlock]?.[EXTENSION_MODAL.durationAction]?.value ?? '';
-    const reason = values[EXTENSION_MODAL.reasonBlock]?.[EXTENSION_MODAL.reasonAction]?.value ?? '';
+    // No extension can make a grant last longer than MAX_TOTAL_GRANT_DURATION; the workflow checks the exact sum.
+    const duration = readRequestedDuration(
+      values[EXTENSION_MODAL.durationBlock]?.[EXTENSION_MODAL.durationAction]?.value,
+      config.MAX_TOTAL_GRANT_DURATION,
+    );
+    if (!duration.ok) {
+      await ack({ response_action: 'errors', errors: { [EXTENSION_MODAL.durationBlock]: duration.message } });
+      return;
+    }
+    const reason = readReason(
+      values[EXTENSION_MODAL.reasonBlock]?.[EXTENSION_MODAL.reasonAction]?.value,
+      'Say why the access must last longer.',
+    );
+    if (!reason.ok) {
+      await ack({ response_action: 'errors', errors: { [EXTENSION_MODAL.reasonBlock]: reason.message } });
+      return;
+    }
+    const extension = { by: body.user.id, duration: formatDuration(duration.durationMs), reason: reason.reason };
     const refusal = await decide(workflowId, () =>
-      temporal.workflow
-        .getHandle(workflowId)
-        .executeUpdate(extendUpdate, { args: [{ by: body.user.id, duration, reason }] }),
+      temporal.workflow.getHandle(workflowId).executeUpdate(extendUpdate, { args: [extension] }),
     );
     if (refusal) await ack({ response_action: 'errors', errors: { [EXTENSION_MODAL.reasonBlock]: refusal } });
     else await ack();
@@ -400,7 +424,12 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
     }
   }
 
-  /** The requester and the approvers may end access early; the workflow records who and why. */
+  /**
+   * The requester and the approvers may end access early; the workflow records who and why. Ending access is always
+   * safe, so, like the `revoke` signal, it is taken whenever access exists or may still come to exist: while the
+   * request waits (it is withdrawn), while it is being granted (removed once Identity Center confirms it), and while
+   * it is active. Only an ended request has nothing left to revoke.
+   */
   async function revokeFromSlack(workflowId: string, userId: string): Promise<string | undefined> {
     if (!workflowId) return 'This button does not belong to a Keycard grant.';
     const handle = temporal.workflow.getHandle(workflowId);
@@ -408,7 +437,9 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       const status = await handle.query(statusQuery);
       const allowed = status.requester.slackUserId === userId || (status.approvers ?? []).includes(userId);
       if (!allowed) return 'Only the requester or an approver can revoke this access.';
-      if (status.state !== 'active') return `This access is not active (it is ${status.state}).`;
+      if (ENDED_STATES.includes(status.state)) {
+        return `This access has already ended (${outcomeLine(status)}); there is nothing left to revoke.`;
+      }
       await handle.signal(revokeSignal, { by: userId, reason: 'revoked from Slack' });
       return undefined;
     } catch (error) {
@@ -420,6 +451,9 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
 
   return app;
 }
+
+/** A grant in one of these states has nothing left to revoke; pending and active ones always can be. */
+const ENDED_STATES: GrantState[] = ['revoked', 'denied', 'expired', 'failed'];
 
 /** Button values carry a workflow id and nothing else; anything else is ignored. */
 function grantWorkflowIdFrom(value: string | undefined): string {

@@ -123,6 +123,18 @@ describe('bad and hostile input changes nothing', function () {
     },
     { name: 'an unknown duration', text: '2x fix prod', status: 200, answer: /"2x" is not a duration/ },
     {
+      name: 'a duration that rounds to 0 ms',
+      text: '0.0001s x',
+      status: 200,
+      answer: /"0\.0001s" is shorter than the 1s Keycard grants at least/,
+    },
+    {
+      name: 'a duration under 1s',
+      text: '999ms x',
+      status: 200,
+      answer: /"999ms" is shorter than the 1s Keycard grants at least/,
+    },
+    {
       name: 'a duration over the maximum',
       text: '9h fix prod',
       status: 200,

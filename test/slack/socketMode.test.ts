@@ -58,22 +58,38 @@ describe('the Slack front door in Socket Mode', function () {
       () => isAssignedInMoto(requester.principalId),
       (assigned) => assigned,
     );
+    // The requester clicks what they see: the *Revoke now* button in the DM that says they have access.
+    const grantDm = (await eventually(
+      async () => s.slack.messagesIn(`D${requester.slackUserId}`).find((m) => buttonValue(m, ACTIONS.revoke)),
+      (found) => found !== undefined,
+    )) as StoredMessage;
+    assert.equal(buttonValue(grantDm, ACTIONS.revoke), workflowId);
+    const revokeResponseId = randomUUID();
     await socket.deliver(
       'interactive',
       blockActionPayload({
         user: requester.slackUserId,
         actionId: ACTIONS.revoke,
-        value: workflowId,
-        responseUrl: s.slack.responseUrl('r'),
+        value: buttonValue(grantDm, ACTIONS.revoke) as string,
+        responseUrl: s.slack.responseUrl(revokeResponseId),
+        channel: grantDm.channel,
+        messageTs: grantDm.ts,
       }),
     );
     await eventually(
       () => isAssignedInMoto(requester.principalId),
       (assigned) => !assigned,
+      { timeoutMs: 60_000 },
+    );
+    assert.deepEqual(
+      s.slack.responses.filter((r) => r.id === revokeResponseId).map((r) => r.body.text),
+      [],
+      'the click was not refused',
     );
     await eventually(
       async () => visibleText(approval),
       (text) => text.includes(`Revoked by <@${requester.slackUserId}>`),
+      { timeoutMs: 60_000 },
     );
   });
 });

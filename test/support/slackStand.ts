@@ -14,6 +14,7 @@ import {
   interactionBody,
   postSigned,
   slashCommandBody,
+  viewSubmissionPayload,
   type SignedResponse,
   type SigningOptions,
 } from './slackRequests';
@@ -46,6 +47,16 @@ export interface SlackStand {
     value: string,
     responseId?: string,
   ): Promise<{ response: SignedResponse; responseId: string }>;
+  /**
+   * A correctly signed modal submission: `values` maps each input's block id to its action id and what was typed.
+   * The answer (`response_action: 'errors'` with a message per block, or nothing) is the HTTP response.
+   */
+  submit(
+    user: string,
+    callbackId: string,
+    workflowId: string,
+    values: Record<string, Record<string, string>>,
+  ): Promise<SignedResponse>;
   stop(): Promise<void>;
 }
 
@@ -113,6 +124,18 @@ export async function startSlackStand(
         blockActionPayload({ user, actionId, value, responseUrl: slack.responseUrl(responseId) }),
       );
       return { response: await postSigned(eventsUrl, body, { secret: SIGNING_SECRET }), responseId };
+    },
+    async submit(user, callbackId, workflowId, values) {
+      const typed = Object.fromEntries(
+        Object.entries(values).map(([block, inputs]) => [
+          block,
+          Object.fromEntries(
+            Object.entries(inputs).map(([action, value]) => [action, { type: 'plain_text_input', value }]),
+          ),
+        ]),
+      );
+      const payload = viewSubmissionPayload({ user, callbackId, privateMetadata: workflowId, values: typed });
+      return postSigned(eventsUrl, interactionBody(payload), { secret: SIGNING_SECRET });
     },
     async stop() {
       await app.stop();
