@@ -214,6 +214,10 @@ export class WorkerProcess {
     this.starts.push(this.readyAt);
   }
 
+  pid(): number | undefined {
+    return this.current?.child.pid;
+  }
+
   running(): boolean {
     const child = this.current?.child;
     return Boolean(child && child.exitCode === null && child.signalCode === null);
