@@ -37,15 +37,15 @@ export class FakeSlack {
   socketModeUrl?: string;
   url = '';
   private server?: Server;
-  private failures: { method: string; remaining: number; error: string }[] = [];
+  private failures: { method: string; remaining: number; error: string; retryAfterSeconds: number }[] = [];
   private clock = 1_700_000_000;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       readBody(req)
         .then((raw) => this.handle(req, raw))
-        .then(([status, body]) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
+        .then(([status, body, headers]) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(body));
         })
         .catch((error: Error) => {
@@ -75,9 +75,17 @@ export class FakeSlack {
     this.users.set(user.id, user);
   }
 
-  /** The next `times` calls of `method` answer `{ ok: false, error }` ('http_500' answers HTTP 500). */
-  fail(method: string, times: number, error = 'internal_error'): void {
-    this.failures.push({ method, remaining: times, error });
+  /**
+   * The next `times` calls of `method` answer `{ ok: false, error }` ('http_500' answers HTTP 500; 'ratelimited'
+   * answers HTTP 429 with `Retry-After: retryAfterSeconds`, as Slack does past a method's rate limit).
+   */
+  fail(method: string, times: number, error = 'internal_error', retryAfterSeconds = 1): void {
+    this.failures.push({ method, remaining: times, error, retryAfterSeconds });
+  }
+
+  /** Slack answers normally again. */
+  clearFailures(): void {
+    this.failures = [];
   }
 
   callsOf(method: string): SlackCall[] {
@@ -89,7 +97,10 @@ export class FakeSlack {
     return [...this.messages.values()].filter((message) => message.channel === channel);
   }
 
-  private async handle(req: IncomingMessage, raw: string): Promise<[number, Record<string, unknown>]> {
+  private async handle(
+    req: IncomingMessage,
+    raw: string,
+  ): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
     const url = new URL(req.url ?? '/', this.url);
     if (url.pathname.startsWith('/response/')) {
       this.responses.push({ id: url.pathname.slice('/response/'.length), body: JSON.parse(raw || '{}') });
@@ -103,6 +114,9 @@ export class FakeSlack {
     const failure = this.failures.find((candidate) => candidate.method === method && candidate.remaining > 0);
     if (failure) {
       failure.remaining -= 1;
+      if (failure.error === 'ratelimited') {
+        return [429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfterSeconds) }];
+      }
       return failure.error === 'http_500'
         ? [500, { ok: false, error: 'internal_error' }]
         : [200, { ok: false, error: failure.error }];
