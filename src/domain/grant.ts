@@ -65,8 +65,6 @@ export interface ContinuedRevoke {
   round: number;
   /** The last audit sequence number written. */
   seq: number;
-  /** When the revoke first failed. */
-  failingSince: string;
   /** Where the approval message is, so the new run keeps it up to date. */
   approvalMessage?: { channel: string; ts: string };
 }

@@ -32,6 +32,7 @@ import {
   DEFAULT_EXPIRY_WARNING,
   DEFAULT_GRANT_DURATION,
   DEFAULT_MAX_TOTAL_DURATION,
+  GRANT_WORKFLOW_ID_PREFIX,
   KEYCARD_ACTOR,
   targetKey,
   MAX_HISTORY_ENTRIES,
@@ -229,7 +230,6 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
   let seq = continued?.seq ?? 0;
   /** v2: the records, one after the other, beside the story; finish() waits for the last to land. */
   let records: Promise<unknown> = Promise.resolve();
-  let recordsInFlight = 0;
 
   let decision: (Decision & { outcome: 'approved' | 'denied' }) | undefined;
   let approvers: Set<string> | undefined = continued?.status.approvers
@@ -237,7 +237,7 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
     : undefined;
   const notices: Promise<unknown>[] = [];
   let approvalMessageRef: Promise<MessageRef | undefined> = Promise.resolve(continued?.approvalMessage);
-  /** v2: Slack messages and alerts not yet delivered; a run continues as new only when there are none. */
+  /** v2: records, Slack messages and alerts not yet delivered; a run continues as new only when there are none. */
   let besideInFlight = 0;
   function beside<T>(work: Promise<T>): Promise<T> {
     besideInFlight += 1;
@@ -435,12 +435,7 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
       workflowId: workflowInfo().workflowId,
     };
     if (!v2) return recordEvent(event);
-    recordsInFlight += 1;
-    records = records.then(() =>
-      CancellationScope.nonCancellable(() => recordEvent(event)).finally(() => {
-        recordsInFlight -= 1;
-      }),
-    );
+    records = beside(records.then(() => CancellationScope.nonCancellable(() => recordEvent(event))));
   }
 
   /** Slack side effects of a transition, in the background: the approval message and the requester's DM. */
@@ -819,7 +814,6 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
         const info = workflowInfo();
         if (
           (info.historyLength > CONTINUE_AS_NEW_AFTER_EVENTS || info.continueAsNewSuggested) &&
-          recordsInFlight === 0 &&
           besideInFlight === 0 &&
           allHandlersFinished()
         ) {
@@ -833,7 +827,6 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
               endState,
               round: round + 1,
               seq,
-              failingSince: since,
               ...(approvalMessage ? { approvalMessage } : {}),
             },
           });
@@ -882,7 +875,7 @@ function usableShapeOf(input: unknown): AccessRequest {
   const requester = nested(fields.requester);
   const target = nested(fields.target);
   return {
-    requestId: workflowInfo().workflowId.replace(/^prod-access-/, ''),
+    requestId: workflowInfo().workflowId.slice(GRANT_WORKFLOW_ID_PREFIX.length),
     requester: { slackUserId: show(requester.slackUserId), email: show(requester.email) },
     reason: show(fields.reason),
     target: { accountId: show(target.accountId), permissionSetArn: show(target.permissionSetArn) },
