@@ -18,9 +18,13 @@ export interface GrantFilter {
   grantsOnly?: boolean;
 }
 
-/** A visibility string literal: JSON's quoting escapes quotes and backslashes the way the query parser reads them. */
+/**
+ * A visibility string literal. Values Keycard queries by (emails, target keys, states) never hold quotes, backslashes
+ * or line breaks; one that does is refused rather than escaped, so no value can change the query's meaning.
+ */
 export function literal(value: string): string {
-  return JSON.stringify(value);
+  if (/['"\\\n\r]/.test(value)) throw new Error(`refusing a visibility query value with quotes: ${value.slice(0, 80)}`);
+  return `'${value}'`;
 }
 
 export function grantQuery(filter: GrantFilter): string {
