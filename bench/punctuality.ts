@@ -4,10 +4,10 @@
  */
 import { CreateAccountAssignmentCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { randomUUID } from 'node:crypto';
-import { GrantRecords, type GrantRecord } from '../src/activities/records';
+import { GrantRecords, type GrantRecord } from '../src/services/records';
 import { targetKey, type Target } from '../src/domain/grant';
 import { startAccessRequest } from '../src/requests';
-import { createIdentityCenter } from '../src/worker';
+import { createIdentityCenter } from '../src/runtime/identityCenter';
 import { statusQuery } from '../src/workflows/definitions';
 import type { Client } from '@temporalio/client';
 import { recordsIn } from '../test/support/keycard';

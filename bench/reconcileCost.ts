@@ -4,11 +4,11 @@
  * monitoring (every find/getMore reply), so the figure is what crossed the wire, not an estimate.
  */
 import { MongoClient, type CommandSucceededEvent } from 'mongodb';
-import { Reconciler } from '../src/activities/reconcile';
-import { GrantRecords, type GrantRecord } from '../src/activities/records';
+import { Reconciler } from '../src/services/reconcile';
+import { GrantRecords, type GrantRecord } from '../src/services/records';
 import { targetKey } from '../src/domain/grant';
 import { createLogger } from '../src/logger';
-import { createIdentityCenter } from '../src/worker';
+import { createIdentityCenter } from '../src/runtime/identityCenter';
 import { AWS_REGION, type Stand } from '../test/support/stand';
 
 export interface ReconcileCost {

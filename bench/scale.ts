@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Target } from '../src/domain/grant';
 import { startAccessRequest } from '../src/requests';
-import { RECONCILE_SCHEDULE_ID } from '../src/worker';
+import { RECONCILE_SCHEDULE_ID } from '../src/runtime/reconcileSchedule';
 import {
   freePort,
   PROJECT_ROOT,

@@ -3,34 +3,25 @@
  * TEMPORAL_ADDRESS or MONGODB_URL it starts an embedded Temporal dev server and FerretDB first (see embedded.ts).
  */
 import { Client } from '@temporalio/client';
-import { ConfigError, loadConfig, loadDotEnv, type Config } from './config';
+import { loadDotEnv } from './config';
 import { startEmbeddedServices } from './embedded';
 import { createLogger, secretValues } from './logger';
 import { installTemporalRuntime, sdkMetricsAddress, startOpsFor } from './observability';
 import { createSlackApp } from './slack/app';
 import { connectClient } from './temporal';
-import { runWorker } from './worker';
+import { configOrExit } from './runtime/configOrExit';
+import { runWorker } from './runtime/runWorker';
 
 /** Validates before anything starts: missing Slack/AWS settings are listed at once, embedded stores count as set. */
-function configOrExit(env: NodeJS.ProcessEnv): Config {
-  try {
-    return loadConfig(env, { slack: true });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
+const startUpConfig = (env: NodeJS.ProcessEnv) => configOrExit(env, { slack: true });
 
 async function main(): Promise<void> {
   loadDotEnv();
-  configOrExit({ ...process.env, MONGODB_URL: process.env.MONGODB_URL || 'mongodb://embedded/keycard' });
+  startUpConfig({ ...process.env, MONGODB_URL: process.env.MONGODB_URL || 'mongodb://embedded/keycard' });
   const bootLogger = createLogger(process.env.LOG_LEVEL || 'info', undefined, secretValues(process.env));
   const embedded = await startEmbeddedServices(process.env, bootLogger);
   Object.assign(process.env, embedded.env);
-  const config = configOrExit(process.env);
+  const config = startUpConfig(process.env);
   const logger = createLogger(config.LOG_LEVEL, undefined, secretValues(config));
 
   installTemporalRuntime(logger, sdkMetricsAddress(config));

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { MongoClient } from 'mongodb';
-import type { GrantEventInput } from './activities/records';
+import type { GrantEventInput } from './services/records';
 import type { Config } from './config';
 import type { Connection } from '@temporalio/client';
 import { connectClient } from './temporal';

@@ -26,11 +26,11 @@ function readPolicy(): { Version: string; Statement: PolicyStatement[] } {
 
 /**
  * The IAM actions the worker needs, read from the code: every `new XxxCommand(` and `paginateXxx(` in
- * src/activities/identityCenter.ts. Commands imported from the Identity Store client are `identitystore:`, the rest
+ * src/services/identityCenter.ts. Commands imported from the Identity Store client are `identitystore:`, the rest
  * (SSO Admin) `sso:`.
  */
 function actionsTheCodeCalls(): Set<string> {
-  const source = readFileSync(path.join(PROJECT_ROOT, 'src/activities/identityCenter.ts'), 'utf8');
+  const source = readFileSync(path.join(PROJECT_ROOT, 'src/services/identityCenter.ts'), 'utf8');
   const identityStoreImports = /import\s*{([^}]*)}\s*from\s*'@aws-sdk\/client-identitystore'/.exec(source);
   assert.ok(identityStoreImports, 'identityCenter.ts imports from @aws-sdk/client-identitystore');
   const identityStoreOperations = new Set(

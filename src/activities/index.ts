@@ -5,12 +5,12 @@
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { GrantStatus, NoticeType, Target } from '../domain/grant';
-import { PrincipalNotFoundError, type AssignmentResult, type IdentityCenter } from './identityCenter';
+import { PrincipalNotFoundError, SlackPermanentError } from '../domain/errors';
+import type { AssignmentResult, IdentityCenter } from '../services/identityCenter';
+import type { ReconcileMode, ReconcileOptions, ReconcileSummary } from '../services/reconcile';
+import type { GrantEventInput, GrantRecords } from '../services/records';
 import type { LeaseFinder, LeaseQuestion } from './leases';
-import type { GrantEventInput, GrantRecords } from './records';
-import { observeGrantEvent } from '../observability';
-import type { ReconcileMode, ReconcileOptions, ReconcileSummary } from './reconcile';
-import { SlackPermanentError, type MessageRef, type SlackNotifier } from './slack';
+import type { MessageRef, SlackNotifier } from './slack';
 
 export interface ActivityDependencies {
   identityCenter: IdentityCenter;
@@ -22,6 +22,8 @@ export interface ActivityDependencies {
   reconciler?: { run: (options: ReconcileOptions) => Promise<ReconcileSummary>; mode: ReconcileMode };
   /** Later leases of the same person, from Temporal's visibility; without it the lease check fails and access ends. */
   leases?: LeaseFinder;
+  /** Told of every grant event once it is stored (the process's metrics); the activities know nothing of metrics. */
+  onEventRecorded?: (event: GrantEventInput) => void;
 }
 
 export interface RequesterLookup {
@@ -55,7 +57,15 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function createActivities({ identityCenter, records, logger, slack, reconciler, leases }: ActivityDependencies) {
+export function createActivities({
+  identityCenter,
+  records,
+  logger,
+  slack,
+  reconciler,
+  leases,
+  onEventRecorded,
+}: ActivityDependencies) {
   function slackOrFail(): SlackNotifier {
     if (!slack) throw new SlackPermanentError('Slack is not configured on this worker: set SLACK_BOT_TOKEN');
     return slack;
@@ -98,7 +108,7 @@ export function createActivities({ identityCenter, records, logger, slack, recon
 
     async recordEvent(event: GrantEventInput): Promise<void> {
       await records.recordEvent(event);
-      observeGrantEvent(event);
+      onEventRecorded?.(event);
     },
 
     /** Grants started before the lease check moved to Temporal's visibility still ask MongoDB (their histories say so). */

@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { GRANT_WORKFLOW_ID_PREFIX, targetKey, type Target } from '../domain/grant';
 import { searchAttributes } from '../workflows/definitions';
+import { grantQuery } from '../workflows/visibility';
 
 export interface LeaseQuestion {
   requestId: string;
@@ -23,12 +24,6 @@ export interface LaterLease {
 
 export type LeaseFinder = (lease: LeaseQuestion) => Promise<LaterLease | undefined>;
 
-/** Refused rather than quoted: no value that could change the meaning of the visibility query gets into it. */
-function literal(value: string): string {
-  if (/['"\\\n\r]/.test(value)) throw new Error(`cannot look up leases for a value with quotes: ${value.slice(0, 80)}`);
-  return `'${value}'`;
-}
-
 /**
  * The running grant of the same person on the same target that is active and ends later than this one (ties broken
  * by request id, so of two leases ending together exactly one revokes), from Temporal visibility.
@@ -36,13 +31,13 @@ function literal(value: string): string {
 export function laterLeaseFrom(client: Client): LeaseFinder {
   return async (lease) => {
     const mine = Date.parse(lease.expiresAt);
-    const query = [
-      `WorkflowType = 'prodAccess'`,
-      `ExecutionStatus = 'Running'`,
-      `${searchAttributes.state.name} = 'active'`,
-      `${searchAttributes.requester.name} = ${literal(lease.email)}`,
-      `${searchAttributes.target.name} = ${literal(targetKey(lease.target))}`,
-    ].join(' AND ');
+    const query = grantQuery({
+      grantsOnly: true,
+      running: true,
+      state: 'active',
+      requester: lease.email,
+      target: targetKey(lease.target),
+    });
     let later: LaterLease | undefined;
     for await (const execution of client.workflow.list({ query })) {
       const requestId = execution.workflowId.slice(GRANT_WORKFLOW_ID_PREFIX.length);

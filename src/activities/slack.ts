@@ -3,13 +3,12 @@
  * Calls fail fast here (no client retries); Temporal's retry policy retries them, outside any grant or revoke.
  */
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import { SlackPermanentError } from '../domain/errors';
 import type { GrantStatus, NoticeType } from '../domain/grant';
 import { approvalMessage, extensionRequestMessage, requesterNotice } from '../slack/messages';
 
-/** Slack said something a retry cannot fix (bad token, unknown channel, missing scope). */
-export class SlackPermanentError extends Error {
-  override name = 'SlackPermanentError';
-}
+// Declared with every other error type; re-exported for the callers that know it from here.
+export { SlackPermanentError };
 
 const PERMANENT = new Set([
   'invalid_auth',

@@ -4,12 +4,12 @@
  * `grants` one row per grant with its lifetime. Reads MongoDB only: MONGODB_URL is all it needs.
  */
 import type { Command } from 'commander';
-import { formatPin, GENESIS_HASH, parsePin, type VerifyResult } from '../activities/auditChain';
-import { AuditQueries, type EventQuery, type GrantLifetime } from '../activities/auditQueries';
-import { GrantRecords, type AuditEvent } from '../activities/records';
 import { loadDotEnv, loadMongoConfig } from '../config';
 import { parseMoment } from '../domain/time';
-import { connectMongo } from '../mongo';
+import { openRecords } from '../runtime/dependencies';
+import { AuditQueries, type EventQuery, type GrantLifetime } from '../services/auditQueries';
+import { formatPin, GENESIS_HASH, parsePin, type VerifyResult } from '../services/chainLinks';
+import type { AuditEvent, GrantRecords } from '../services/records';
 import { formatRows, parseFormat, tableTarget, tableTime, type Column, type Row } from './output';
 
 const FORMAT_HELP = 'table (aligned columns), json (an array of records) or csv (RFC 4180)';
@@ -137,11 +137,11 @@ function eventQuery(options: FilterOptions & PeriodOptions): EventQuery {
 async function withRecords(use: (records: GrantRecords) => Promise<void>): Promise<void> {
   loadDotEnv();
   const { MONGODB_URL } = loadMongoConfig();
-  const mongo = await connectMongo(MONGODB_URL);
+  const { records, close } = await openRecords(MONGODB_URL);
   try {
-    await use(new GrantRecords(mongo.db));
+    await use(records);
   } finally {
-    await mongo.client.close();
+    await close();
   }
 }
 

@@ -3,13 +3,12 @@
  * the Temporal cluster itself is down. Exit 0 when clean, 1 when it acted or found drift, 2 on error (including an item
  * of the sweep that failed and was skipped).
  */
-import { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { actedOrFound, hadErrors, type ReconcileMode, type ReconcileSummary } from '../activities/reconcile';
 import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../logger';
-import { connectClient } from '../temporal';
-import { connectDependencies } from '../worker';
+import { connectDependencies } from '../runtime/dependencies';
+import { connectTemporalIfUp } from '../runtime/temporalIfUp';
+import { actedOrFound, hadErrors, type ReconcileMode, type ReconcileSummary } from '../services/reconcile';
 
 export function registerReconcile(keycard: Command): void {
   keycard
@@ -41,19 +40,6 @@ export function registerReconcile(keycard: Command): void {
         await temporal?.connection.close();
       }
     });
-}
-
-async function connectTemporalIfUp(config: ReturnType<typeof loadConfig>) {
-  try {
-    const connection = await Promise.race([
-      connectClient(config),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 5_000)),
-    ]);
-    await connection.workflowService.getSystemInfo({});
-    return { connection, client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }) };
-  } catch {
-    return undefined;
-  }
 }
 
 function describe(summary: ReconcileSummary): string {

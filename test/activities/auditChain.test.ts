@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { chainHash, formatPin, GENESIS_HASH, link, parsePin } from '../../src/activities/auditChain';
-import { GrantRecords, type AuditEvent } from '../../src/activities/records';
+import { chainHash, formatPin, GENESIS_HASH, link, parsePin } from '../../src/services/auditChain';
+import { GrantRecords, type AuditEvent } from '../../src/services/records';
 import { connectMongo } from '../../src/mongo';
 import { recordsIn } from '../support/keycard';
 import { stand } from '../support/stand';

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createIdentityCenter } from '../../src/worker';
-import { CallPacer } from '../../src/activities/pacing';
+import { createIdentityCenter } from '../../src/runtime/identityCenter';
+import { CallPacer } from '../../src/services/pacing';
 import { assignInMoto } from '../support/keycard';
 import { AWS_REGION, createIdentityStoreUser, createPermissionSet, stand } from '../support/stand';
 

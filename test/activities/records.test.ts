@@ -1,7 +1,7 @@
 /** The records activity against FerretDB: retries never duplicate, and an old write never overwrites a new one. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { GrantEventInput } from '../../src/activities/records';
+import type { GrantEventInput } from '../../src/services/records';
 import type { GrantStatus } from '../../src/domain/grant';
 import { records } from '../support/keycard';
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { GrantRecords } from '../../src/activities/records';
+import type { GrantRecords } from '../../src/services/records';
 import { grantWorkflowId, type AccessRequest, type GrantStatus } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import type { prodAccess } from '../../src/workflows';

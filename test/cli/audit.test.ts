@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { RECONCILER_ACTOR, type GrantEventInput, type GrantRecords } from '../../src/activities/records';
+import { RECONCILER_ACTOR, type GrantEventInput, type GrantRecords } from '../../src/services/records';
 import { targetKey, type GrantStatus, type Requester, type Target } from '../../src/domain/grant';
 import { csvRecords } from '../support/csv';
 import { recordsIn } from '../support/keycard';

@@ -9,24 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
 import { laterLeaseFrom } from '../../src/activities/leases';
-import {
-  Reconciler,
-  signalRevokeFrom,
-  workflowStateFrom,
-  type ReconcileMode,
-  type ReconcilePolicy,
-} from '../../src/activities/reconcile';
+import { Reconciler, type ReconcileMode, type ReconcilePolicy } from '../../src/services/reconcile';
 import { createSlackClient, SlackNotifier } from '../../src/activities/slack';
-import { GrantRecords } from '../../src/activities/records';
+import { GrantRecords } from '../../src/services/records';
+import { createIdentityCenter } from '../../src/runtime/identityCenter';
+import { createKeycardWorker, DEFAULT_IDENTITY_CENTER_RATE, type KeycardWorker } from '../../src/runtime/keycardWorker';
+import { signalRevokeFrom, workflowStateFrom } from '../../src/runtime/temporalPorts';
 import type { AccessRequest } from '../../src/domain/grant';
 import { createLogger } from '../../src/logger';
 import { connectMongo } from '../../src/mongo';
-import {
-  createIdentityCenter,
-  createKeycardWorker,
-  DEFAULT_IDENTITY_CENTER_RATE,
-  type KeycardWorker,
-} from '../../src/worker';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
 /** Log lines a worker wrote during a test, parsed; the real logger writes them. */

@@ -13,28 +13,17 @@ import {
   SSOAdminClient,
   type AccountAssignmentOperationStatus,
 } from '@aws-sdk/client-sso-admin';
+import {
+  AccessDeniedError,
+  AssignmentFailedError,
+  PrincipalNotFoundError,
+  RevokeNotConfirmedError,
+  ValidationError,
+} from '../domain/errors';
 import type { Target } from '../domain/grant';
 
-/** Identity Center refused for lack of permission: retrying will not help; the worker's IAM policy must change. */
-export class AccessDeniedError extends Error {
-  override name = 'AccessDeniedError';
-}
-/** Identity Center rejected the request's shape (bad account id, permission set or principal). */
-export class ValidationError extends Error {
-  override name = 'ValidationError';
-}
-/** No Identity Store user has this email. */
-export class PrincipalNotFoundError extends Error {
-  override name = 'PrincipalNotFoundError';
-}
-/** Identity Center said FAILED; `failureReason` is its own words. */
-export class AssignmentFailedError extends Error {
-  override name = 'AssignmentFailedError';
-}
-/** The deletion said SUCCEEDED or FAILED but the assignment is still listed: retry, never report it revoked. */
-export class RevokeNotConfirmedError extends Error {
-  override name = 'RevokeNotConfirmedError';
-}
+// The error classes live with every other error type, so the workflow's retry policies name the same classes.
+export { AccessDeniedError, AssignmentFailedError, PrincipalNotFoundError, RevokeNotConfirmedError, ValidationError };
 
 export interface IdentityCenterSettings {
   instanceArn: string;

@@ -1,0 +1,51 @@
+/**
+ * A Keycard worker from its configuration: search attributes and the reconcile schedule in place, the dependencies
+ * connected, both workers running until SIGINT or SIGTERM, then every connection closed.
+ */
+import { Client } from '@temporalio/client';
+import { createActivities } from '../activities';
+import { laterLeaseFrom } from '../activities/leases';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { observeGrantEvent } from '../observability';
+import { connectClient, connectWorker, registerSearchAttributes } from '../temporal';
+import { connectDependencies } from './dependencies';
+import { createKeycardWorker } from './keycardWorker';
+import { ensureReconcileSchedule } from './reconcileSchedule';
+
+export async function runWorker(config: Config, logger: Logger): Promise<void> {
+  const clientConnection = await connectClient(config);
+  await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE, logger);
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureReconcileSchedule(client, config, logger);
+  const { mongo, records, identityCenter, slack, reconciler } = await connectDependencies(config, logger, client);
+  const connection = await connectWorker(config);
+  const worker = await createKeycardWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    identityCenterRate: config.IDENTITY_CENTER_RATE,
+    workflowCacheSize: config.WORKFLOW_CACHE_SIZE,
+    activities: createActivities({
+      identityCenter,
+      records,
+      logger,
+      slack,
+      reconciler: { run: (options) => reconciler.run(options), mode: config.RECONCILE_MODE },
+      leases: laterLeaseFrom(client),
+      onEventRecorded: observeGrantEvent,
+    }),
+  });
+  logger.info(
+    { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
+    'worker running; SIGINT or SIGTERM stops it after the tasks in hand finish',
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await clientConnection.close();
+    await mongo.client.close();
+    logger.info('worker stopped');
+  }
+}
