@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { loadDotEnv, loadMongoConfig } from '../config';
 import { parseMoment } from '../domain/time';
 import { openRecords } from '../runtime/dependencies';
-import { AuditQueries, type EventQuery, type GrantLifetime } from '../services/auditQueries';
-import { formatPin, GENESIS_HASH, parsePin, type VerifyResult } from '../services/chainLinks';
+import { AuditQueries, type EventQuery, type GrantLifetime } from '../services/audit/auditQueries';
+import { formatPin, GENESIS_HASH, parsePin, type VerifyResult } from '../services/audit/chainLinks';
 import type { AuditEvent, GrantRecords } from '../services/records';
 import { formatRows, parseFormat, tableTarget, tableTime, type Column, type Row } from './output';
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { chainHash, formatPin, GENESIS_HASH, link, parsePin } from '../../src/services/auditChain';
+import { chainHash, formatPin, GENESIS_HASH, link, parsePin } from '../../src/services/audit/auditChain';
 import { GrantRecords, type AuditEvent } from '../../src/services/records';
 import { connectMongo } from '../../src/mongo';
 import { recordsIn } from '../support/keycard';

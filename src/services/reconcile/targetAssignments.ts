@@ -1,6 +1,6 @@
 /**
- * One listing of a managed target answers two questions: which assignments are standing access (drift, drift.ts), and
- * which active grants lost their assignment outside Keycard: those are marked and alerted here.
+ * A managed target's assignments against the live grants: standing access goes to drift.ts; an active grant whose
+ * assignment is gone was changed outside Keycard, and is marked and alerted here.
  */
 import { targetKey, type Target } from '../../domain/grant';
 import { leaseKey, type GrantRecord } from '../records';

@@ -7,8 +7,8 @@
  */
 import type { Collection, Db } from 'mongodb';
 import type { Target } from '../../domain/grant';
-import { AuditChain } from '../auditChain';
-import type { HeadPointer } from '../chainLinks';
+import { AuditChain } from '../audit/auditChain';
+import type { HeadPointer } from '../audit/chainLinks';
 import { DriftFindings } from './driftFindings';
 import { LeaseQueries } from './leaseQueries';
 import type { AuditEvent, DriftFinding, GrantEventInput, GrantRecord } from './model';

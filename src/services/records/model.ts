@@ -3,7 +3,7 @@
  * the recordEvent activity. Types and two small names only, shared by the store and its readers.
  */
 import type { GrantEventType, GrantState, GrantStatus, Requester, Target } from '../../domain/grant';
-import type { ChainLink } from '../chainLinks';
+import type { ChainLink } from '../audit/chainLinks';
 
 export interface GrantRecord {
   /** The request id: FerretDB answers lookups by _id from its own key, so every write by request id stays cheap. */
@@ -50,7 +50,7 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
   /** The grant as it stood after this event, so the trail alone says who, what, why, approved by whom, until when. */
   grant?: AuditGrantSnapshot;
-  /** Set by the hash chain when the event is appended (src/services/auditChain.ts). */
+  /** Set by the hash chain when the event is appended (src/services/audit/auditChain.ts). */
   chainSeq?: ChainLink['chainSeq'];
   prevHash?: ChainLink['prevHash'];
   hash?: ChainLink['hash'];

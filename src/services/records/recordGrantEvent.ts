@@ -4,7 +4,7 @@
  */
 import type { Collection } from 'mongodb';
 import { targetKey } from '../../domain/grant';
-import type { AuditChain } from '../auditChain';
+import type { AuditChain } from '../audit/auditChain';
 import { OneAtATime } from '../oneAtATime';
 import type { AuditEvent, GrantEventInput, GrantRecord } from './model';
 import { defined, isDuplicateKey, toDate } from './mongoHelpers';

@@ -7,7 +7,7 @@
  * The grant documents only help find candidates by index: grants still active now.
  */
 import type { Filter } from 'mongodb';
-import type { AuditEvent, GrantRecord, GrantRecords } from './records';
+import type { AuditEvent, GrantRecord, GrantRecords } from '../records';
 
 export interface GrantLifetime {
   requestId: string;

@@ -22,9 +22,10 @@ import {
   type PinnedHead,
   type VerifyResult,
 } from './chainLinks';
-import { OneAtATime } from './oneAtATime';
+import { OneAtATime } from '../oneAtATime';
 import { verifyChain } from './verifyChain';
 
+// Callers of the chain find its links, hashes and pins here too.
 export * from './chainLinks';
 
 const DUPLICATE_KEY = 11000;
