@@ -4,7 +4,7 @@
  */
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import type { GrantStatus, NoticeType } from '../domain/grant';
-import { approvalMessage, extensionRequestMessage, requesterNotice } from '../slack/messages';
+import { alertText, approvalMessage, extensionRequestMessage, requesterNotice } from '../views';
 
 /** Slack said something a retry cannot fix (bad token, unknown channel, missing scope). */
 export class SlackPermanentError extends Error {
@@ -97,9 +97,7 @@ export class SlackNotifier {
   }
 
   async postAlert(channel: string, text: string): Promise<void> {
-    await this.call(() =>
-      this.client.chat.postMessage({ channel, text: `:rotating_light: ${text}`, unfurl_links: false }),
-    );
+    await this.call(() => this.client.chat.postMessage({ channel, text: alertText(text), unfurl_links: false }));
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {
