@@ -15,14 +15,16 @@ export interface CommandDependencies {
   settings: RequestSettings;
   grants: GrantWorkflows;
   logger: Logger;
+  /** When a request is made; tests pass a fixed clock. */
+  now?: () => Date;
 }
 
-export function prodAccessCommand({ settings, grants, logger }: CommandDependencies) {
+export function prodAccessCommand({ settings, grants, logger, now }: CommandDependencies) {
   const subcommands: Record<string, (args: SlashCommand) => Promise<void>> = {
     who: whoHoldsAccess({ approvers: settings.APPROVERS ?? [], grants, logger }),
     history: requestHistory({ grants, logger }),
   };
-  const request = requestAccess({ settings, grants });
+  const request = requestAccess({ settings, grants, now });
   return async (args: SlashCommand): Promise<void> => {
     const word = args.command.text.trim().toLowerCase();
     await (Object.hasOwn(subcommands, word) ? subcommands[word] : request)(args);
