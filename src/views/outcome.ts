@@ -3,6 +3,7 @@
  */
 import type { GrantStatus } from '../domain/grant';
 import { formatUtc } from '../domain/time';
+import { ranOut } from './ending';
 import { escapeText, mention } from './text';
 
 export function outcomeLine(status: GrantStatus): string | undefined {
@@ -16,7 +17,7 @@ export function outcomeLine(status: GrantStatus): string | undefined {
     case 'expired':
       return 'Expired unanswered';
     case 'revoked':
-      return status.revokedBy === 'keycard' && status.revokeReason === 'expired'
+      return ranOut(status)
         ? `Access ended at ${formatUtc(status.revokedAt as string)}`
         : `Revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt as string)}: ${escapeText(status.revokeReason ?? '')}`;
     case 'failed':

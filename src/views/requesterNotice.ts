@@ -4,6 +4,7 @@
 import type { GrantStatus, NoticeType } from '../domain/grant';
 import { formatUtc } from '../domain/time';
 import { button, plain, revokeActions, section, targetLine, type SlackMessage } from './blocks';
+import { ranOut } from './ending';
 import { ACTIONS } from './ids';
 import { escapeText, mention } from './text';
 
@@ -25,7 +26,7 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
     }
     case 'revoked':
       return plain(
-        status.revokedBy === 'keycard' && status.revokeReason === 'expired'
+        ranOut(status)
           ? `Your ${what} ended at ${formatUtc(status.revokedAt as string)}.`
           : `Your ${what} was revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt as string)}: ${escapeText(status.revokeReason ?? '')}`,
       );
