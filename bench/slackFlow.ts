@@ -3,7 +3,7 @@
  * approval click → assignment SUCCEEDED as Identity Center (moto) lists it.
  */
 import { randomUUID } from 'node:crypto';
-import { ACTIONS } from '../src/slack/messages';
+import { ACTIONS } from '../src/views';
 import { buttonValue, visibleText } from '../test/support/fakeSlack';
 import { isAssignedInMoto } from '../test/support/keycard';
 import { postSigned, slashCommandBody } from '../test/support/slackRequests';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { ACTIONS } from '../src/slack/messages';
+import { ACTIONS } from '../src/views';
 import { buttonValue, FakeSlack, visibleText, type StoredMessage } from './support/fakeSlack';
 import { eventually, isAssignedInMoto } from './support/keycard';
 import { freePort, PROJECT_ROOT, tempDir } from './support/processes';

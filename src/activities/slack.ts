@@ -5,7 +5,7 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import { SlackPermanentError } from '../domain/errors';
 import type { GrantStatus, NoticeType } from '../domain/grant';
-import { approvalMessage, extensionRequestMessage, requesterNotice } from '../slack/messages';
+import { alertText, approvalMessage, extensionRequestMessage, requesterNotice } from '../views';
 
 // Declared with every other error type; re-exported for the callers that know it from here.
 export { SlackPermanentError };
@@ -96,9 +96,7 @@ export class SlackNotifier {
   }
 
   async postAlert(channel: string, text: string): Promise<void> {
-    await this.call(() =>
-      this.client.chat.postMessage({ channel, text: `:rotating_light: ${text}`, unfurl_links: false }),
-    );
+    await this.call(() => this.client.chat.postMessage({ channel, text: alertText(text), unfurl_links: false }));
   }
 
   private async call<T>(request: () => Promise<T>): Promise<T> {

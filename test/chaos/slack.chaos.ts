@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { AccessRequest } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
-import { ACTIONS } from '../../src/slack/messages';
+import { ACTIONS } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { WorkerProcess } from '../support/chaosStand';
 import { buttonValue, FakeSlack, visibleText, type StoredMessage } from '../support/fakeSlack';

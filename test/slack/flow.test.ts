@@ -2,7 +2,7 @@
  * End to end over HTTP on the real stack: Bolt + worker + Temporal dev server + FerretDB + moto + fake Slack.
  */
 import assert from 'node:assert/strict';
-import { ACTIONS, DENY_MODAL } from '../../src/slack/messages';
+import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { grantWorkflowId } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
-import { ACTIONS, DENY_MODAL } from '../../src/slack/messages';
+import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';

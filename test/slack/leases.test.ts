@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { grantWorkflowId } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
-import { ACTIONS } from '../../src/slack/messages';
+import { ACTIONS } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually } from '../support/keycard';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { grantWorkflowId } from '../../src/domain/grant';
 import { MAX_REASON_LENGTH } from '../../src/domain/requestText';
 import { requestIdFor } from '../../src/slack/app';
-import { ACTIONS, DENY_MODAL, EXTENSION_MODAL } from '../../src/slack/messages';
+import { ACTIONS, DENY_MODAL, EXTENSION_MODAL } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually } from '../support/keycard';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { grantWorkflowId, type Revocation } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
-import { ACTIONS, DENY_MODAL } from '../../src/slack/messages';
+import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { denyUpdate, statusQuery } from '../../src/workflows/definitions';
 import { withStatus } from '../support/awsFaultProxy';
 import { buttonValue } from '../support/fakeSlack';

@@ -1,7 +1,7 @@
 /** The same flow in Socket Mode: envelopes over a WebSocket from apps.connections.open instead of signed HTTP. */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { ACTIONS } from '../../src/slack/messages';
+import { ACTIONS } from '../../src/views';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto } from '../support/keycard';
 import { blockActionPayload } from '../support/slackRequests';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ListAccountAssignmentsCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import { ACTIONS } from '../../src/slack/messages';
+import { ACTIONS } from '../../src/views';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, FakeSlack, visibleText } from '../support/fakeSlack';

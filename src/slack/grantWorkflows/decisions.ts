@@ -1,0 +1,82 @@
+/**
+ * Decisions on a grant (approve, deny, extend) and the early revoke, each answered with the refusal to show the
+ * person, or nothing when the workflow took it.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { GrantState } from '../../domain/grant';
+import { outcomeLine } from '../../views';
+import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, statusQuery } from '../../workflows/definitions';
+import type { GrantWorkflows, GrantWorkflowsOptions, Refusal } from '.';
+
+/** A grant in one of these states has nothing left to revoke; pending and active ones always can be. */
+const ENDED_STATES: GrantState[] = ['revoked', 'denied', 'expired', 'failed'];
+
+export function createDecisions({
+  temporal,
+  logger,
+}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'approve' | 'deny' | 'extend' | 'revoke'> {
+  /** Runs a decision update; the workflow's validator says why it refuses. */
+  async function decide(workflowId: string, update: () => Promise<unknown>): Promise<Refusal> {
+    if (!workflowId) return 'This button does not belong to a Keycard request.';
+    try {
+      await update();
+      return undefined;
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) return error.cause?.message ?? error.message;
+      if (error instanceof WorkflowNotFoundError) return whyNotPending(workflowId);
+      logger.error({ err: error, workflowId }, 'could not deliver a decision');
+      return 'Keycard could not record your decision just now. Try again in a minute.';
+    }
+  }
+
+  /** A finished workflow takes no updates; its status (queries work after the end) says why. */
+  async function whyNotPending(workflowId: string): Promise<string> {
+    try {
+      const status = await temporal.workflow.getHandle(workflowId).query(statusQuery);
+      const by = status.deniedBy ?? status.approvedBy;
+      return `This request is no longer pending: ${status.state}${by ? ` (decided by ${by})` : ''}.`;
+    } catch {
+      return 'This request no longer exists.';
+    }
+  }
+
+  return {
+    approve: (workflowId, decision) =>
+      decide(workflowId, () =>
+        temporal.workflow.getHandle(workflowId).executeUpdate(approveUpdate, { args: [decision] }),
+      ),
+
+    deny: (workflowId, decision) =>
+      decide(workflowId, () => temporal.workflow.getHandle(workflowId).executeUpdate(denyUpdate, { args: [decision] })),
+
+    extend: (workflowId, extension) =>
+      decide(workflowId, () =>
+        temporal.workflow.getHandle(workflowId).executeUpdate(extendUpdate, { args: [extension] }),
+      ),
+
+    /**
+     * The requester and the approvers may end access early; the workflow records who and why. Ending access is
+     * always safe, so, like the `revoke` signal, it is taken whenever access exists or may still come to exist: while
+     * the request waits (it is withdrawn), while it is being granted (removed once Identity Center confirms it), and
+     * while it is active. Only an ended request has nothing left to revoke.
+     */
+    async revoke(workflowId, by) {
+      if (!workflowId) return 'This button does not belong to a Keycard grant.';
+      const handle = temporal.workflow.getHandle(workflowId);
+      try {
+        const status = await handle.query(statusQuery);
+        const allowed = status.requester.slackUserId === by || (status.approvers ?? []).includes(by);
+        if (!allowed) return 'Only the requester or an approver can revoke this access.';
+        if (ENDED_STATES.includes(status.state)) {
+          return `This access has already ended (${outcomeLine(status)}); there is nothing left to revoke.`;
+        }
+        await handle.signal(revokeSignal, { by, reason: 'revoked from Slack' });
+        return undefined;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return 'This grant no longer exists.';
+        logger.error({ err: error, workflowId }, 'could not revoke from Slack');
+        return 'Keycard could not revoke just now. Try again, or ask an operator to run the CLI revoke.';
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Asking for access: find the person in Identity Center (through a workflow), then start the grant workflow.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { startAccessRequest } from '../../requests';
+import type { lookupRequester } from '../../workflows';
+import type { GrantWorkflows, GrantWorkflowsOptions } from '.';
+
+export function createRequests({
+  temporal,
+  taskQueue,
+}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'principalIdFor' | 'start'> {
+  return {
+    async principalIdFor(email, requestId) {
+      const lookup = await temporal.workflow.execute<typeof lookupRequester>('lookupRequester', {
+        taskQueue,
+        workflowId: `prod-access-lookup-${requestId}`,
+        args: [email],
+      });
+      return lookup.principalId || undefined;
+    },
+
+    async start(request) {
+      try {
+        await startAccessRequest(temporal, taskQueue, request);
+        return 'started';
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already_started';
+        throw error;
+      }
+    },
+  };
+}

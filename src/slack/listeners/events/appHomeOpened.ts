@@ -1,0 +1,21 @@
+/**
+ * The App Home tab: published fresh each time it opens, with the person's live grants.
+ */
+import { homeView } from '../../../views';
+import type { GrantWorkflows } from '../../grantWorkflows';
+import { requesterEmail } from '../../people';
+import type { SlackClient } from '../types';
+
+export interface HomeOpened {
+  event: { tab?: string; user: string };
+  client: SlackClient;
+}
+
+export function appHomeOpened({ approverChannel, grants }: { approverChannel: string; grants: GrantWorkflows }) {
+  return async ({ event, client }: HomeOpened): Promise<void> => {
+    if (event.tab !== 'home') return;
+    const email = await requesterEmail(client, event.user);
+    const live = email.ok ? await grants.liveGrantsOf(email.email) : [];
+    await client.views.publish({ user_id: event.user, view: homeView(live, approverChannel) });
+  };
+}

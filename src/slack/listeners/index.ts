@@ -1,0 +1,25 @@
+/**
+ * Every Slack listener, by kind, as in Bolt's starter template: commands, actions (buttons), views (modal
+ * submissions), events. Each one acks first and does one thing, with what it needs passed in.
+ */
+import type { App } from '@slack/bolt';
+import type { Logger } from '../../logger';
+import type { GrantWorkflows } from '../grantWorkflows';
+import { registerActions } from './actions';
+import { registerCommands } from './commands';
+import type { RequestSettings } from './commands/request';
+import { registerEvents } from './events';
+import { registerViews } from './views';
+
+export interface ListenerDependencies {
+  settings: RequestSettings;
+  grants: GrantWorkflows;
+  logger: Logger;
+}
+
+export function registerListeners(app: App, { settings, grants, logger }: ListenerDependencies): void {
+  registerCommands(app, { settings, grants, logger });
+  registerActions(app, { grants });
+  registerViews(app, { settings, grants });
+  registerEvents(app, { approverChannel: settings.APPROVER_CHANNEL as string, grants });
+}

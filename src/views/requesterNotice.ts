@@ -1,0 +1,62 @@
+/**
+ * The direct messages the requester gets as their request moves: decided, granted, warned, extended, ended.
+ */
+import type { GrantStatus, NoticeType } from '../domain/grant';
+import { formatUtc } from '../domain/time';
+import { button, plain, revokeActions, section, targetLine, type SlackMessage } from './blocks';
+import { ranOut } from './ending';
+import { ACTIONS } from './ids';
+import { escapeText, mention } from './text';
+
+/** The DM for `event`, or nothing when that event is not the requester's to hear about. */
+export function requesterNotice(status: GrantStatus, event: NoticeType, workflowId: string): SlackMessage | undefined {
+  const what = `production access (${targetLine(status)})`;
+  switch (event) {
+    case 'approved':
+      return plain(`${mention(status.approvedBy ?? 'unknown')} approved your request for ${what}. Granting it now…`);
+    case 'denied':
+      return plain(
+        `${mention(status.deniedBy ?? 'unknown')} denied your request for ${what}: ${escapeText(status.denyReason ?? '')}`,
+      );
+    case 'expired':
+      return plain(`Your request for ${what} expired: no approver answered in time. Ask again if you still need it.`);
+    case 'granted': {
+      const text = `You have ${what} until ${formatUtc(status.expiresAt as string)}.`;
+      return { text, blocks: [section(text), revokeActions(workflowId)] };
+    }
+    case 'revoked':
+      return plain(
+        ranOut(status)
+          ? `Your ${what} ended at ${formatUtc(status.revokedAt as string)}.`
+          : `Your ${what} was revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt as string)}: ${escapeText(status.revokeReason ?? '')}`,
+      );
+    case 'grant_failed':
+      return plain(`Your ${what} could not be granted: ${escapeText(status.failureReason ?? 'unknown failure')}`);
+    case 'expiry_warning': {
+      const text = `Your prod access ends at ${formatUtc(status.expiresAt as string)}.`;
+      return {
+        text,
+        blocks: [
+          section(text),
+          {
+            type: 'actions',
+            block_id: 'extension',
+            elements: [button(ACTIONS.requestExtension, 'Request extension', workflowId, 'primary')],
+          },
+        ],
+      };
+    }
+    case 'extended': {
+      const by = status.history.at(-1)?.actor ?? 'unknown';
+      return plain(`${mention(by)} extended your ${what} until ${formatUtc(status.expiresAt as string)}.`);
+    }
+    case 'extension_denied': {
+      const last = status.history.at(-1);
+      return plain(
+        `${mention(last?.actor ?? 'unknown')} denied your extension: ${escapeText(last?.reason ?? '')}. Your access still ends at ${formatUtc(status.expiresAt as string)}.`,
+      );
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,268 @@
+/** `/prod-access` and its subcommands, with a fake ack, respond, client and workflow calls: what the person sees. */
+import assert from 'node:assert/strict';
+import type { RespondArguments } from '@slack/bolt';
+import type { AccessRequest } from '../../../src/domain/grant';
+import type { GrantWorkflows } from '../../../src/slack/grantWorkflows';
+import { prodAccessCommand } from '../../../src/slack/listeners/commands';
+import type { RequestSettings } from '../../../src/slack/listeners/commands/request';
+import { requestIdFor } from '../../../src/slack/requestId';
+import {
+  APPROVER,
+  APPROVER_CHANNEL,
+  fakeAck,
+  fakeClient,
+  fakeGrants,
+  fakeRespond,
+  GROUP,
+  GROUP_MEMBER,
+  quietLogger,
+  REQUESTER,
+  TEAM,
+  Timeline,
+  WORKFLOW_ID,
+} from './fakes';
+
+const HOUR = 3_600_000;
+const SETTINGS: RequestSettings = {
+  APPROVER_CHANNEL,
+  APPROVERS: [APPROVER, GROUP],
+  REQUEST_TIMEOUT: HOUR,
+  GRANT_TTL: 4 * HOUR,
+  MAX_GRANT_DURATION: 8 * HOUR,
+  MAX_TOTAL_GRANT_DURATION: 12 * HOUR,
+  EXPIRY_WARNING: 15 * 60_000,
+  TARGET_ACCOUNT_ID: '123456789012',
+  PERMISSION_SET_ARN: 'arn:aws:sso:::permissionSet/ssoins-1/ps-admin',
+};
+const NOW = new Date('2026-01-05T10:00:00.000Z');
+
+async function slash(text: string, { user = REQUESTER, answers = {} as Partial<GrantWorkflows> } = {}) {
+  const timeline = new Timeline();
+  const grants = fakeGrants(timeline, answers);
+  const listener = prodAccessCommand({ settings: SETTINGS, grants, logger: quietLogger(), now: () => NOW });
+  await listener({
+    command: { text, user_id: user, team_id: TEAM, trigger_id: 'trigger-1' },
+    ack: fakeAck(timeline),
+    respond: fakeRespond(timeline),
+    client: fakeClient(timeline),
+  });
+  const seen = timeline.entries
+    .filter((entry) => entry.what === 'ack' || entry.what === 'respond')
+    .map((entry) => (entry.args[0] as RespondArguments | undefined)?.text);
+  return { timeline, seen, responses: timeline.of('respond').map((args) => args[0] as RespondArguments) };
+}
+
+describe('/prod-access <reason>', function () {
+  it('acks with a refusal that says what to write, and asks nothing of Temporal', async () => {
+    const { timeline, seen } = await slash('   ');
+    assert.equal(timeline.order()[0], 'ack');
+    assert.match(String(seen[0]), /^Include a reason: why do you need production access\?/);
+    assert.deepEqual(timeline.order(), ['ack']);
+  });
+
+  it('refuses a duration over the maximum in the ack', async () => {
+    const { timeline, seen } = await slash('9h fix prod');
+    assert.deepEqual(timeline.order(), ['ack']);
+    assert.match(String(seen[0]), /8h/);
+  });
+
+  it('acks at once, then starts the grant and says where the approvers decide', async () => {
+    const { timeline, seen } = await slash('2h fix the checkout 500s');
+    const request = timeline.of('grants.start')[0][0] as AccessRequest;
+    assert.equal(timeline.order()[0], 'ack');
+    assert.deepEqual(seen, [
+      'Checking your Identity Center account…',
+      `Your request for 2h of production access is waiting for an approver in <#${APPROVER_CHANNEL}>. You will get a DM when it is decided.`,
+    ]);
+    assert.equal(request.requestId, requestIdFor(TEAM, 'trigger-1'));
+    assert.deepEqual(request.requester, { slackUserId: REQUESTER, email: 'alice@example.com' });
+    assert.equal(request.reason, 'fix the checkout 500s');
+    assert.equal(request.duration, '2h');
+    assert.equal(request.principalId, 'principal-alice');
+    assert.deepEqual(request.target, {
+      accountId: SETTINGS.TARGET_ACCOUNT_ID,
+      permissionSetArn: SETTINGS.PERMISSION_SET_ARN,
+    });
+    assert.deepEqual(request.slack, {
+      approverChannel: APPROVER_CHANNEL,
+      approvers: [APPROVER, GROUP],
+      requestTimeout: '1h',
+    });
+    assert.deepEqual(request.limits, { maxTotalDuration: '12h', expiryWarning: '15m' });
+    assert.equal(request.requestedAt, NOW.toISOString());
+    assert.deepEqual(timeline.of('grants.principalIdFor')[0], ['alice@example.com', request.requestId]);
+  });
+
+  it('asks for the default duration when none is written', async () => {
+    const { timeline } = await slash('fix prod');
+    assert.equal((timeline.of('grants.start')[0][0] as AccessRequest).duration, '4h');
+  });
+
+  it('says nothing more for a retried delivery that was already asked', async () => {
+    const { seen } = await slash('fix prod', { answers: { start: async () => 'already_started' } });
+    assert.deepEqual(seen, ['Checking your Identity Center account…']);
+  });
+
+  it('asks nothing new when a request for this access already waits', async () => {
+    const { timeline, seen } = await slash('fix prod', {
+      answers: { existingLease: async () => ({ workflowId: WORKFLOW_ID, state: 'pending' }) },
+    });
+    assert.equal(
+      seen[1],
+      `You already have a request for this access waiting for an approver in <#${APPROVER_CHANNEL}>. Nothing new was requested.`,
+    );
+    assert.deepEqual(timeline.of('grants.start'), []);
+    assert.deepEqual(timeline.of('grants.extend'), []);
+  });
+
+  it('turns a request for access already held into an extension request of the live grant', async () => {
+    const { timeline, seen } = await slash('2h still debugging', {
+      answers: { existingLease: async () => ({ workflowId: WORKFLOW_ID, state: 'active' }) },
+    });
+    assert.deepEqual(timeline.of('grants.extend'), [
+      [WORKFLOW_ID, { by: REQUESTER, duration: '2h', reason: 'still debugging' }],
+    ]);
+    assert.equal(
+      seen[1],
+      `You already have this access; your request went to the approvers in <#${APPROVER_CHANNEL}> as an extension of 2h.`,
+    );
+    assert.deepEqual(timeline.of('grants.start'), []);
+  });
+
+  it('passes on why the live grant could not be extended', async () => {
+    const { seen } = await slash('2h still debugging', {
+      answers: {
+        existingLease: async () => ({ workflowId: WORKFLOW_ID, state: 'active' }),
+        extend: async () => 'An extension is already waiting for the approvers.',
+      },
+    });
+    assert.equal(
+      seen[1],
+      'You already have this access. Keycard could not ask for more: An extension is already waiting for the approvers.',
+    );
+  });
+
+  it('tells a person Identity Center does not know what to ask for, and starts nothing', async () => {
+    const { timeline, seen } = await slash('fix prod', { answers: { principalIdFor: async () => undefined } });
+    assert.equal(
+      seen[1],
+      'Your Slack email alice@example.com matches no user in AWS IAM Identity Center, so Keycard cannot grant you access. Ask an Identity Center admin to add that email to your user. Nothing was requested.',
+    );
+    assert.deepEqual(timeline.of('grants.start'), []);
+  });
+
+  const people: { name: string; user: string; says: string }[] = [
+    { name: 'a bot', user: 'U0BOT', says: 'Keycard grants access to active people only.' },
+    {
+      name: 'a user without a readable email',
+      user: 'U0NOEMAIL',
+      says: 'Keycard cannot read your email from Slack (the app needs users:read.email). Nothing was requested.',
+    },
+    {
+      name: 'a user Slack does not know',
+      user: 'U0GHOST',
+      says: 'Slack does not know your user. Nothing was requested.',
+    },
+  ];
+  for (const person of people) {
+    it(`refuses ${person.name}: "${person.says}"`, async () => {
+      const { timeline, seen } = await slash('fix prod', { user: person.user });
+      assert.deepEqual(seen, ['Checking your Identity Center account…', person.says]);
+      assert.deepEqual(timeline.of('grants.existingLease'), []);
+    });
+  }
+
+  it('reads "who cares" as a reason, not as the who subcommand', async () => {
+    const { timeline } = await slash('who cares');
+    assert.equal((timeline.of('grants.start')[0][0] as AccessRequest).reason, 'who cares');
+  });
+});
+
+describe('/prod-access who', function () {
+  it('refuses a person who is not an approver, pointing at history', async () => {
+    const { timeline, responses } = await slash('who');
+    assert.deepEqual(timeline.order()[0], 'ack');
+    assert.deepEqual(timeline.of('ack'), [[]]);
+    assert.deepEqual(responses, [
+      {
+        response_type: 'ephemeral',
+        text: 'Only Keycard approvers can see who holds production access. `/prod-access history` shows your own grants.',
+      },
+    ]);
+    assert.deepEqual(timeline.of('grants.listings'), []);
+  });
+
+  it('lists the live grants for an approver in a user group, whatever the case of the word', async () => {
+    const { timeline, responses } = await slash(' WHO ', {
+      user: GROUP_MEMBER,
+      answers: {
+        listings: async () => [
+          { workflowId: WORKFLOW_ID, state: 'active', running: true, requesterSlackId: REQUESTER, reason: 'fix' },
+        ],
+      },
+    });
+    assert.deepEqual(timeline.of('grants.listings'), [[{ state: 'active' }, 100]]);
+    assert.equal(responses[0].text, '1 live production access grant');
+    assert.equal(responses[0].response_type, 'ephemeral');
+    assert.equal((responses[0] as { blocks?: unknown[] }).blocks?.length, 2);
+  });
+
+  it('says the grants cannot be read when Temporal fails', async () => {
+    const { responses } = await slash('who', {
+      user: APPROVER,
+      answers: {
+        listings: async () => {
+          throw new Error('visibility unavailable');
+        },
+      },
+    });
+    assert.deepEqual(responses, [
+      { response_type: 'ephemeral', text: 'Keycard could not read the live grants just now. Try again in a minute.' },
+    ]);
+  });
+});
+
+describe('/prod-access history', function () {
+  it('lists the person’s own last ten requests', async () => {
+    const { timeline, responses } = await slash('history');
+    assert.deepEqual(timeline.of('ack'), [[]]);
+    assert.deepEqual(timeline.of('grants.listings'), [[{ requester: 'alice@example.com' }, 10]]);
+    assert.deepEqual(responses, [
+      {
+        response_type: 'ephemeral',
+        text: 'You have not asked for production access through Keycard yet.',
+        blocks: [
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: 'You have not asked for production access through Keycard yet.',
+              verbatim: true,
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('says why it cannot look, without "Nothing was requested"', async () => {
+    const { responses } = await slash('history', { user: 'U0NOEMAIL' });
+    assert.deepEqual(responses, [
+      {
+        response_type: 'ephemeral',
+        text: 'Keycard cannot read your email from Slack (the app needs users:read.email).',
+      },
+    ]);
+  });
+
+  it('says the grants cannot be read when Temporal fails', async () => {
+    const { responses } = await slash('history', {
+      answers: {
+        listings: async () => {
+          throw new Error('visibility unavailable');
+        },
+      },
+    });
+    assert.equal(responses[0].text, 'Keycard could not read your grants just now. Try again in a minute.');
+  });
+});
