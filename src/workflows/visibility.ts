@@ -19,12 +19,14 @@ export interface GrantFilter {
 }
 
 /**
- * A visibility string literal. Values Keycard queries by (emails, target keys, states) never hold quotes, backslashes
- * or line breaks; one that does is refused rather than escaped, so no value can change the query's meaning.
+ * A visibility string literal, in double quotes so an apostrophe (o'brien@…) needs no escaping. A value with a double
+ * quote, a backslash or a control character is refused rather than escaped, so no value can change the query's meaning.
  */
 export function literal(value: string): string {
-  if (/['"\\\n\r]/.test(value)) throw new Error(`refusing a visibility query value with quotes: ${value.slice(0, 80)}`);
-  return `'${value}'`;
+  // eslint-disable-next-line no-control-regex
+  if (/["\\\u0000-\u001f]/.test(value))
+    throw new Error(`refusing a visibility query value with quotes: ${value.slice(0, 80)}`);
+  return `"${value}"`;
 }
 
 export function grantQuery(filter: GrantFilter): string {

@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import type { GrantState } from '../../domain/grant';
 import { outcomeLine } from '../../views';
 import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, statusQuery } from '../../workflows/definitions';
-import type { GrantWorkflows, GrantWorkflowsOptions, Refusal } from '.';
+import type { GrantWorkflows, GrantWorkflowsOptions, Refusal } from './types';
 
 /** A grant in one of these states has nothing left to revoke; pending and active ones always can be. */
 const ENDED_STATES: GrantState[] = ['revoked', 'denied', 'expired', 'failed'];

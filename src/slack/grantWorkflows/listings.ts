@@ -7,7 +7,7 @@ import { targetKey } from '../../domain/grant';
 import type { GrantListing, HomeGrant } from '../../views';
 import { searchAttributes, statusQuery } from '../../workflows/definitions';
 import { grantQuery } from '../../workflows/visibility';
-import type { GrantWorkflows, GrantWorkflowsOptions } from '.';
+import type { GrantWorkflows, GrantWorkflowsOptions } from './types';
 
 /** A listing waits this long for a grant's `status` query before showing what its search attributes say. */
 const STATUS_QUERY_TIMEOUT_MS = 5_000;

@@ -4,7 +4,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { startAccessRequest } from '../../requests';
 import type { lookupRequester } from '../../workflows';
-import type { GrantWorkflows, GrantWorkflowsOptions } from '.';
+import type { GrantWorkflows, GrantWorkflowsOptions } from './types';
 
 export function createRequests({
   temporal,

@@ -1,0 +1,36 @@
+/** What the Slack listeners ask of Temporal (see index.ts), as types the parts and the fakes share. */
+import type { Client } from '@temporalio/client';
+import type { AccessRequest, Decision, Extension, Target } from '../../domain/grant';
+import type { Logger } from '../../logger';
+import type { GrantFilter } from '../../workflows/visibility';
+import type { GrantListing, HomeGrant } from '../../views';
+
+/** The text to show the person who clicked or typed, or undefined when the workflow took it. */
+export type Refusal = string | undefined;
+
+export interface GrantWorkflows {
+  /** The Identity Center user id for this email, found by a short workflow (Slack never calls AWS itself). */
+  principalIdFor(email: string, requestId: string): Promise<string | undefined>;
+  /** Starts the grant workflow; 'already_started' when a retried delivery of the same command asked before. */
+  start(request: AccessRequest): Promise<'started' | 'already_started'>;
+  approve(workflowId: string, decision: Decision): Promise<Refusal>;
+  deny(workflowId: string, decision: Decision): Promise<Refusal>;
+  extend(workflowId: string, extension: Extension): Promise<Refusal>;
+  /** Ends access early when `by` is the requester or an approver and something is left to end. */
+  revoke(workflowId: string, by: string): Promise<Refusal>;
+  /** A pending or active grant of this person on this target. */
+  existingLease(
+    email: string,
+    target: Target,
+  ): Promise<{ workflowId: string; state: 'pending' | 'active' } | undefined>;
+  /** The person's active grants, from search attributes only, at most 20. */
+  liveGrantsOf(email: string): Promise<HomeGrant[]>;
+  /** Grants matching the filter, newest first, each filled in from its `status` query. */
+  listings(filter: GrantFilter, limit: number): Promise<GrantListing[]>;
+}
+
+export interface GrantWorkflowsOptions {
+  temporal: Client;
+  taskQueue: string;
+  logger: Logger;
+}
