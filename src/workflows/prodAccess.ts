@@ -7,14 +7,7 @@
  * The parts live in ./grant: the state and its transitions, the handlers, the movable expiry, the revoke loop, the
  * Slack announcer, the activities. The awaits below are the story's commands, in the order every history holds.
  */
-import {
-  CancellationScope,
-  condition,
-  isCancellation,
-  patched,
-  setCurrentDetails,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import { parseDuration } from '../domain/duration';
 import {
   DEFAULT_EXPIRY_WARNING,
@@ -25,12 +18,13 @@ import {
   type GrantStatus,
 } from '../domain/grant';
 import { requestProblems } from '../domain/inputs';
-import { identityCenterActivities, laterLease, laterLeaseOf, slack } from './grant/activities';
+import { identityCenterActivities, slack } from './grant/activities';
 import { SlackAnnouncer } from './grant/announcer';
 import { BesideTheStory } from './grant/beside';
 import { MovableExpiry } from './grant/expiry';
 import { describeFailure } from './grant/failures';
 import { wireHandlers } from './grant/handlers';
+import { laterLeaseCheck } from './grant/lease';
 import { continuedEnding, RevokeLoop } from './grant/revoke';
 import { revokingDetails } from './grant/shown';
 import { Grant } from './grant/state';
@@ -99,8 +93,7 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
     } catch (error) {
       if (!isCancellation(error)) throw error;
       await CancellationScope.nonCancellable(async () => {
-        const cancelled = { state: 'denied', deniedBy: 'temporal', denyReason: 'workflow cancelled' } as const;
-        await grant.transition('denied', { ...cancelled, ending: 'denied' }, 'temporal', 'workflow cancelled');
+        await grant.denied('temporal', 'workflow cancelled');
         await grant.finish();
       });
       throw error;
@@ -111,16 +104,14 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
       return grant.finish();
     }
     if (!decided || !decision) {
-      const unanswered = `no decision within ${routing.requestTimeout}`;
-      await grant.transition('expired', { state: 'expired', ending: 'unanswered' }, KEYCARD_ACTOR, unanswered);
+      await grant.unanswered(routing.requestTimeout);
       return grant.finish();
     }
     if (decision.outcome === 'denied') {
-      const denied = { state: 'denied', deniedBy: decision.by, denyReason: decision.reason, ending: 'denied' } as const;
-      await grant.transition('denied', denied, decision.by, decision.reason);
+      await grant.denied(decision.by, decision.reason);
       return grant.finish();
     }
-    await grant.transition('approved', { approvedBy: decision.by }, decision.by);
+    await grant.approved(decision.by);
   }
 
   let principalId: string;
@@ -140,16 +131,8 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
   try {
     try {
       const assignment = await identityCenter.assign({ target: request.target, principalId });
-      const grantedAt = Date.now();
-      const expiresAt = new Date(grantedAt + durationMs).toISOString();
       // v2 does not wait for the record: the time box starts when Identity Center confirms, whatever MongoDB does.
-      await grant.transition(
-        'granted',
-        { state: 'active', grantedAt: new Date(grantedAt).toISOString(), expiresAt },
-        KEYCARD_ACTOR,
-        request.reason,
-        { creationRequestId: assignment.requestId, expiresAt },
-      );
+      await grant.granted(Date.now(), durationMs, assignment.requestId);
     } catch (error) {
       if (isCancellation(error)) throw error;
       // Not confirmed: whatever Identity Center half-did is removed before the failure is reported.
@@ -184,34 +167,4 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
     revocation ? 'revoked' : 'expired',
   );
   return grant.finish();
-}
-
-/**
- * At the expiry (not after a revoke): the later lease of the same person on the same target, if any. v2 asks
- * Temporal, briefly, and ends access on time if it cannot tell; v1 asks the records (from `lease-handover` on).
- * Returns the activity's own promise, so the story awaits exactly what it always awaited.
- */
-function laterLeaseCheck(
-  grant: Grant,
-  principalId: string,
-): Promise<{ workflowId: string; expiresAt: string } | undefined> | undefined {
-  const { request, status } = grant;
-  const lease = {
-    requestId: request.requestId,
-    principalId,
-    target: request.target,
-    expiresAt: status.expiresAt as string,
-  };
-  if (!grant.revocation && grant.version.v2) {
-    return laterLeaseOf({ ...lease, email: request.requester.email }).catch((error: unknown) => {
-      grant.announcer.alert(
-        `Keycard could not ask Temporal whether ${request.requester.email} holds a later grant of the same access ` +
-          `(${describeFailure(error)}), so ${workflowInfo().workflowId} removes the assignment on time. If a later ` +
-          'grant of the same person is active, that person must request again.',
-      );
-      return undefined;
-    });
-  }
-  if (!grant.revocation && patched('lease-handover')) return laterLease(lease);
-  return undefined;
 }

@@ -112,6 +112,39 @@ export class Grant {
     );
   }
 
+  /** The named transitions of the story. Each returns transition()'s own promise, so awaiting it costs nothing more. */
+  approved(by: string): Promise<void> {
+    return this.transition('approved', { approvedBy: by }, by);
+  }
+
+  /** Denied by an approver, or (by 'temporal') the workflow was cancelled while the request waited. */
+  denied(by: string, reason: string | undefined): Promise<void> {
+    return this.transition(
+      'denied',
+      { state: 'denied', deniedBy: by, denyReason: reason, ending: 'denied' },
+      by,
+      reason,
+    );
+  }
+
+  /** Nobody decided within the request timeout. */
+  unanswered(requestTimeout: string): Promise<void> {
+    const reason = `no decision within ${requestTimeout}`;
+    return this.transition('expired', { state: 'expired', ending: 'unanswered' }, KEYCARD_ACTOR, reason);
+  }
+
+  /** Identity Center confirmed the assignment at `grantedAt`: the time box starts now. */
+  granted(grantedAt: number, durationMs: number, creationRequestId: string | undefined): Promise<void> {
+    const expiresAt = new Date(grantedAt + durationMs).toISOString();
+    return this.transition(
+      'granted',
+      { state: 'active', grantedAt: new Date(grantedAt).toISOString(), expiresAt },
+      KEYCARD_ACTOR,
+      this.request.reason,
+      { creationRequestId, expiresAt },
+    );
+  }
+
   /** Never granted: a failed lookup, assignment or start. */
   fail(failureReason: string): Promise<void> {
     return this.transition(
