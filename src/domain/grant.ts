@@ -61,6 +61,8 @@ export interface ContinuedRevoke {
   revocation: Revocation;
   principalId: string;
   endState: 'revoked' | 'failed';
+  /** How the grant ends once the revoke is confirmed; runs continued before it existed tell it from the revocation. */
+  ending?: 'expired' | 'revoked' | 'failed';
   /** The next revoke round, so alerts keep their back-off. */
   round: number;
   /** The last audit sequence number written. */
@@ -112,6 +114,19 @@ export interface ExtensionResult {
  */
 export type GrantState = 'pending' | 'active' | 'revoked' | 'expired' | 'denied' | 'failed';
 
+/**
+ * How a grant ended, said once by the workflow, so nobody infers it from `revokedBy` and `revokeReason`:
+ * - expired: access was removed at its expiry;
+ * - revoked: access was removed early, by a person (the `revoke` signal, Slack, the CLI) or a cancellation;
+ * - handed_over: at its expiry the person held a later grant of the same access, which carries on; nothing was removed;
+ * - withdrawn: revoked before anything was assigned (v2): nothing reached Identity Center;
+ * - denied: an approver denied the request, or the workflow was cancelled while the request waited;
+ * - unanswered: nobody decided the request in time;
+ * - failed: never granted (an unusable request, the approvers or the person could not be found, the assignment
+ *   failed); whatever Identity Center half-did was removed.
+ */
+export type GrantEnding = 'expired' | 'revoked' | 'handed_over' | 'withdrawn' | 'denied' | 'unanswered' | 'failed';
+
 export type GrantEventType =
   | 'requested'
   | 'approved'
@@ -155,6 +170,8 @@ export interface GrantStatus {
   revokedBy?: string;
   revokeReason?: string;
   failureReason?: string;
+  /** Set when the grant ends (state revoked, expired, denied or failed): how it ended. Absent while it lives. */
+  ending?: GrantEnding;
   /** An extension the requester asked for that no approver has decided yet. */
   pendingExtension?: PendingExtension;
   /** Longest total a grant may reach with extensions, e.g. '12h'. */

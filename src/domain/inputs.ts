@@ -5,6 +5,7 @@
  * Pure: the workflow turns a refusal into a rejected update, the Slack edge into a message.
  */
 import { formatDuration, parseDuration, parseRequestedDuration } from './duration';
+import { Refusal } from './errors';
 import type { AccessRequest, Decision, Extension, Revocation } from './grant';
 
 /** Who acted: a Slack user id, an email or an operator name. */
@@ -33,18 +34,18 @@ function text(value: unknown, field: string, max: number): { ok: true; value: st
 
 /** `approve` and `deny`: `{ "by": "U…", "reason"?: "…" }`; deny needs the reason. */
 export function checkDecision(input: unknown, action: 'approve' | 'deny'): Checked<Decision> {
-  const type = 'InvalidDecisionError';
+  const type = Refusal.invalidDecision;
   if (!isObject(input)) return refusal(type, 'A decision is an object like {"by":"U0123","reason":"…"}.');
   const by = text(input.by, 'by', MAX_ACTOR_LENGTH);
   if (!by.ok) return refusal(type, `A decision needs "by": ${by.why}.`);
   if (input.reason === undefined || input.reason === null || input.reason === '') {
-    if (action === 'deny') return refusal('ReasonRequiredError', 'Say why you deny the request.');
+    if (action === 'deny') return refusal(Refusal.reasonRequired, 'Say why you deny the request.');
     return { ok: true, value: { by: by.value } };
   }
   const reason = text(input.reason, 'reason', MAX_INPUT_REASON_LENGTH);
   if (!reason.ok) {
     if (action === 'deny' && reason.why.endsWith('is empty'))
-      return refusal('ReasonRequiredError', 'Say why you deny the request.');
+      return refusal(Refusal.reasonRequired, 'Say why you deny the request.');
     return refusal(type, `The decision's reason is not usable: ${reason.why}.`);
   }
   return { ok: true, value: { by: by.value, reason: reason.value } };
@@ -52,7 +53,7 @@ export function checkDecision(input: unknown, action: 'approve' | 'deny'): Check
 
 /** `extend`: `{ "by": "…", "duration": "30m", "reason": "…" }`; the duration is normalised ('90m' → '1h30m'). */
 export function checkExtension(input: unknown): Checked<Extension & { durationMs: number }> {
-  const type = 'InvalidExtensionError';
+  const type = Refusal.invalidExtension;
   if (!isObject(input))
     return refusal(type, 'An extension is an object like {"by":"ops","duration":"1h","reason":"…"}.');
   const by = text(input.by, 'by', MAX_ACTOR_LENGTH);
@@ -66,7 +67,7 @@ export function checkExtension(input: unknown): Checked<Extension & { durationMs
   const reason = text(input.reason, 'reason', MAX_INPUT_REASON_LENGTH);
   if (!reason.ok) {
     if (reason.why.endsWith('is empty') || input.reason === undefined)
-      return refusal('ReasonRequiredError', 'Say why the access must last longer.');
+      return refusal(Refusal.reasonRequired, 'Say why the access must last longer.');
     return refusal(type, `The extension's reason is not usable: ${reason.why}.`);
   }
   return { ok: true, value: { by: by.value, duration: formatDuration(durationMs), durationMs, reason: reason.value } };

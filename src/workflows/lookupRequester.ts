@@ -4,6 +4,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities, RequesterLookup } from '../activities';
+import { IDENTITY_CENTER_PERMANENT } from '../domain/errors';
 import { identityCenterTaskQueue } from './definitions';
 
 export async function lookupRequester(email: string): Promise<RequesterLookup> {
@@ -15,7 +16,7 @@ export async function lookupRequester(email: string): Promise<RequesterLookup> {
     retry: {
       initialInterval: '500ms',
       maximumInterval: '5s',
-      nonRetryableErrorTypes: ['AccessDeniedError', 'ValidationError'],
+      nonRetryableErrorTypes: [...IDENTITY_CENTER_PERMANENT],
     },
   });
   return lookup(email);

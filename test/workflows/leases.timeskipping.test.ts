@@ -110,6 +110,7 @@ describe('warning, extension and leases, through time skipping', function () {
     const final = await handle.result();
     assert.equal(final.state, 'revoked');
     assert.equal(final.revokeReason, 'expired');
+    assert.equal(final.ending, 'expired', 'an extended grant still ends at its (new) expiry');
     assert.ok(Date.parse(final.revokedAt as string) >= firstExpiry + HOUR, 'revoked at the new expiry, not before');
     assert.equal(await isAssignedInMoto(principal), false);
     const grant = await (await records()).grant(request.requestId);
@@ -170,6 +171,7 @@ describe('warning, extension and leases, through time skipping', function () {
 
     const firstFinal = await firstHandle.result();
     assert.equal(firstFinal.state, 'revoked');
+    assert.equal(firstFinal.ending, 'handed_over');
     assert.match(firstFinal.revokeReason ?? '', new RegExp(`access continues under ${secondHandle.workflowId}`));
     assert.equal(await isAssignedInMoto(principal), true, 'the later lease keeps the access');
 

@@ -64,6 +64,7 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
     assert.ok(Date.now() - signalled <= 5_000);
     const final = await handle.result();
     assert.equal(final.state, 'revoked');
+    assert.equal(final.ending, 'revoked');
     const grant = await (await records()).grant(request.requestId);
     assert.equal(grant?.state, 'revoked');
     assert.equal(grant?.revokedBy, 'ops');

@@ -41,6 +41,7 @@ describe('a grant on the time-skipping server', function () {
 
     const final = await handle.result();
     assert.equal(final.state, 'revoked');
+    assert.equal(final.ending, 'expired');
     assert.ok(Date.now() - started < 60_000, 'four hours pass in seconds of wall time');
     assert.equal(await isAssignedInMoto(userId), false, 'moto no longer lists the assignment');
 
@@ -100,6 +101,7 @@ describe('a grant on the time-skipping server', function () {
     const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
     const final = await handle.result();
     assert.equal(final.state, 'failed');
+    assert.equal(final.ending, 'failed');
     assert.match(final.failureReason ?? '', /No Identity Center user has the email nobody@example.com/);
     assert.equal(
       aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === undefined).length,

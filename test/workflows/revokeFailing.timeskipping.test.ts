@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { GrantStatus } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { statusQuery } from '../../src/workflows/definitions';
-import { MAX_REVOKE_WINDOW_MS } from '../../src/workflows/prodAccess';
+import { MAX_REVOKE_WINDOW_MS } from '../../src/workflows/grant/revokePace';
 import { awsError } from '../support/awsFaultProxy';
 import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
 import { stand } from '../support/stand';

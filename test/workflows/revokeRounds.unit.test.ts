@@ -4,7 +4,7 @@ import {
   revokeAttempts,
   revokeRetryIntervalMs,
   revokeWindowMs,
-} from '../../src/workflows/prodAccess';
+} from '../../src/workflows/grant/revokePace';
 
 describe('the pace of a revoke that keeps failing', function () {
   it('rounds last 1, 2, 4, 8 minutes, then 15 minutes for good', () => {

@@ -1,0 +1,221 @@
+/**
+ * A grant's state and its transitions: the status the `status` query returns, the audit sequence, what the handlers
+ * have received (a decision, a revocation), and transition(), the one way the status changes. Every transition
+ * publishes the search attributes and Web UI details, tells Slack, and records the event in the audit trail
+ * (v1 waits for the record; v2 queues it beside the story, in order, retried until MongoDB takes it).
+ */
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  setCurrentDetails,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { formatDuration, parseDuration } from '../../domain/duration';
+import {
+  DEFAULT_MAX_TOTAL_DURATION,
+  KEYCARD_ACTOR,
+  targetKey,
+  type AccessRequest,
+  type ContinuedRevoke,
+  type Decision,
+  type GrantEventType,
+  type GrantHistoryEntry,
+  type GrantStatus,
+  type Revocation,
+} from '../../domain/grant';
+import { searchAttributes } from '../definitions';
+import { recordEvent } from './activities';
+import type { SlackAnnouncer } from './announcer';
+import type { BesideTheStory } from './beside';
+import { bounded, currentDetails, forActivities } from './shown';
+import type { StoryVersion } from './version';
+
+/** A decision on the request itself (not on an extension). */
+export type RequestDecision = Decision & { outcome: 'approved' | 'denied' };
+
+export class Grant {
+  status: GrantStatus;
+  /** The audit sequence number of the last event (v1: the history's length, which it never cuts). */
+  seq: number;
+  /** Set by the `revoke` signal; the first one counts. */
+  revocation: Revocation | undefined;
+  /** True once a revoke has begun: nothing extends the grant after that. */
+  revoking: boolean;
+  decision: RequestDecision | undefined;
+  /** Who may decide, user groups expanded; known once the request reached Slack. */
+  approvers: Set<string> | undefined;
+  readonly maxTotalMs: number;
+  /** v2: the records, one after the other, beside the story; finish() waits for the last to land. */
+  private records: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly request: AccessRequest,
+    readonly version: StoryVersion,
+    durationMs: number,
+    continued: ContinuedRevoke | undefined,
+    readonly announcer: SlackAnnouncer,
+    private readonly beside: BesideTheStory,
+  ) {
+    this.revocation = continued?.revocation;
+    this.revoking = continued !== undefined;
+    this.status = continued?.status ?? {
+      requestId: request.requestId,
+      state: 'pending',
+      requester: request.requester,
+      target: request.target,
+      reason: request.reason,
+      duration: formatDuration(durationMs),
+      approvedBy: request.approvedBy,
+      // Known up front for Slack requests: recorded with the request, so the reconciler never mistakes it for drift.
+      principalId: request.principalId,
+      maxTotalDuration: formatDuration(parseDuration(request.limits?.maxTotalDuration ?? DEFAULT_MAX_TOTAL_DURATION)),
+      history: [],
+    };
+    this.maxTotalMs = parseDuration(this.status.maxTotalDuration as string);
+    this.seq = continued?.seq ?? 0;
+    this.approvers = continued?.status.approvers ? new Set(continued.status.approvers) : undefined;
+  }
+
+  /** Every state change goes through here: status, search attributes, Web UI details, Slack and the audit trail. */
+  async transition(
+    type: GrantEventType,
+    change: Partial<GrantStatus>,
+    actor: string,
+    reason?: string,
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    const v2 = this.version.v2;
+    const at = new Date().toISOString();
+    const entry: GrantHistoryEntry = { at, type, actor, reason };
+    const history = [...this.status.history, entry];
+    this.status = { ...this.status, ...change, history: v2 ? bounded(history) : history };
+    this.seq += 1;
+    const { status, seq } = this;
+    publish(status);
+    this.announcer.announce(type, status);
+    const event = {
+      eventId: `${this.request.requestId}:${seq}:${type}`,
+      seq,
+      type,
+      at,
+      actor,
+      reason,
+      details,
+      grant: forActivities(status),
+      workflowId: workflowInfo().workflowId,
+    };
+    if (!v2) return recordEvent(event);
+    this.records = this.beside.track(
+      this.records.then(() => CancellationScope.nonCancellable(() => recordEvent(event))),
+    );
+  }
+
+  /** The named transitions of the story. Each returns transition()'s own promise, so awaiting it costs nothing more. */
+  approved(by: string): Promise<void> {
+    return this.transition('approved', { approvedBy: by }, by);
+  }
+
+  /** Denied by an approver, or (by 'temporal') the workflow was cancelled while the request waited. */
+  denied(by: string, reason: string | undefined): Promise<void> {
+    return this.transition(
+      'denied',
+      { state: 'denied', deniedBy: by, denyReason: reason, ending: 'denied' },
+      by,
+      reason,
+    );
+  }
+
+  /** Nobody decided within the request timeout. */
+  unanswered(requestTimeout: string): Promise<void> {
+    const reason = `no decision within ${requestTimeout}`;
+    return this.transition('expired', { state: 'expired', ending: 'unanswered' }, KEYCARD_ACTOR, reason);
+  }
+
+  /** Identity Center confirmed the assignment at `grantedAt`: the time box starts now. */
+  granted(grantedAt: number, durationMs: number, creationRequestId: string | undefined): Promise<void> {
+    const expiresAt = new Date(grantedAt + durationMs).toISOString();
+    return this.transition(
+      'granted',
+      { state: 'active', grantedAt: new Date(grantedAt).toISOString(), expiresAt },
+      KEYCARD_ACTOR,
+      this.request.reason,
+      { creationRequestId, expiresAt },
+    );
+  }
+
+  /** Never granted: a failed lookup, assignment or start. */
+  fail(failureReason: string): Promise<void> {
+    return this.transition(
+      'grant_failed',
+      { state: 'failed', failureReason, ending: 'failed' },
+      KEYCARD_ACTOR,
+      failureReason,
+    );
+  }
+
+  /** v2: a request revoked before anything was assigned ends revoked, and nothing reaches Identity Center. */
+  async withdraw(by: Revocation): Promise<void> {
+    await this.transition(
+      'revoked',
+      {
+        state: 'revoked',
+        revokedAt: new Date().toISOString(),
+        revokedBy: by.by,
+        revokeReason: by.reason,
+        ending: 'withdrawn',
+      },
+      by.by,
+      by.reason,
+      { beforeGrant: true },
+    );
+  }
+
+  /** At expiry the person holds a later lease on the same target: access continues under it, nothing is removed. */
+  async handOver(later: { workflowId: string; expiresAt: string }): Promise<void> {
+    const reason = `expired; access continues under ${later.workflowId} until ${later.expiresAt}`;
+    await this.transition(
+      'revoked',
+      {
+        state: 'revoked',
+        revokedAt: new Date().toISOString(),
+        revokedBy: KEYCARD_ACTOR,
+        revokeReason: reason,
+        ending: 'handed_over',
+      },
+      KEYCARD_ACTOR,
+      reason,
+      { handedOverTo: later.workflowId },
+    );
+  }
+
+  /** Lets the last records and Slack messages go out (and any update in hand finish) before the workflow ends. */
+  async finish(): Promise<GrantStatus> {
+    await CancellationScope.nonCancellable(async () => {
+      await Promise.all(this.announcer.notices);
+      await this.announcer.approvalMessageUpdates;
+      if (this.version.v2) {
+        await this.records;
+        await condition(allHandlersFinished);
+      }
+    });
+    return this.status;
+  }
+
+  isRequester(by: string): boolean {
+    return by === this.request.requester.slackUserId || by === this.request.requester.email;
+  }
+}
+
+/** Search attributes and Web UI details, from the status in one place. */
+function publish(status: GrantStatus): void {
+  upsertSearchAttributes([
+    { key: searchAttributes.state, value: status.state },
+    { key: searchAttributes.requester, value: status.requester.email },
+    { key: searchAttributes.target, value: targetKey(status.target) },
+    ...(status.approvedBy ? [{ key: searchAttributes.approver, value: status.approvedBy }] : []),
+    ...(status.expiresAt ? [{ key: searchAttributes.expiresAt, value: new Date(status.expiresAt) }] : []),
+  ]);
+  setCurrentDetails(currentDetails(status));
+}
