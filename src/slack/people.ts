@@ -27,12 +27,16 @@ export async function requesterEmail(client: SlackClient, userId: string): Promi
   }
 }
 
-/** APPROVERS, with user groups expanded now (membership changes between requests). */
-export async function isApprover(client: SlackClient, approvers: string[], userId: string): Promise<boolean> {
-  if (approvers.includes(userId)) return true;
+/**
+ * APPROVERS as they bear on one person, with user groups expanded now (membership changes between requests): the
+ * listed user ids, plus this person when a listed group holds them. The policy decides from that.
+ */
+export async function approversFor(client: SlackClient, approvers: string[], userId: string): Promise<string[]> {
+  const users = approvers.filter((id) => !id.startsWith('S'));
+  if (users.includes(userId)) return users;
   for (const group of approvers.filter((id) => id.startsWith('S'))) {
-    const { users } = await client.usergroups.users.list({ usergroup: group });
-    if (users?.includes(userId)) return true;
+    const { users: members } = await client.usergroups.users.list({ usergroup: group });
+    if (members?.includes(userId)) return [...users, userId];
   }
-  return false;
+  return users;
 }

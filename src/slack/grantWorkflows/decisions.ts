@@ -4,6 +4,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { GrantState } from '../../domain/grant';
+import { mayRevoke } from '../../domain/policy';
 import { outcomeLine } from '../../views';
 import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, statusQuery } from '../../workflows/definitions';
 import type { GrantWorkflows, GrantWorkflowsOptions, Refusal } from './types';
@@ -65,8 +66,8 @@ export function createDecisions({
       const handle = temporal.workflow.getHandle(workflowId);
       try {
         const status = await handle.query(statusQuery);
-        const allowed = status.requester.slackUserId === by || (status.approvers ?? []).includes(by);
-        if (!allowed) return 'Only the requester or an approver can revoke this access.';
+        const allowed = mayRevoke({ actor: by, requester: status.requester, approvers: status.approvers });
+        if (!allowed.allowed) return allowed.message;
         if (ENDED_STATES.includes(status.state)) {
           return `This access has already ended (${outcomeLine(status)}); there is nothing left to revoke.`;
         }

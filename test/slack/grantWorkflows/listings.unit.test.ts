@@ -57,8 +57,8 @@ describe('grants from Temporal’s visibility', function () {
       state: 'active',
     });
     assert.deepEqual(queries, [
-      `ExecutionStatus = 'Running' AND ${state} IN ('pending', 'active') AND ${requester} = 'alice@example.com'` +
-        ` AND ${target} = '${TARGET_KEY}'`,
+      `ExecutionStatus = 'Running' AND ${state} IN ("pending", "active") AND ${requester} = "alice@example.com"` +
+        ` AND ${target} = "${TARGET_KEY}"`,
     ]);
   });
 
@@ -71,7 +71,7 @@ describe('grants from Temporal’s visibility', function () {
 
   it('refuses to query by a value with quotes rather than let it change the query', async () => {
     const { grants, queries } = temporalListing([]);
-    await assert.rejects(grants.existingLease(`x' OR '1'='1`, TARGET), /refusing a visibility query value/);
+    await assert.rejects(grants.existingLease(`x" OR "1"="1`, TARGET), /refusing a visibility query value/);
     assert.deepEqual(queries, []);
   });
 
@@ -87,7 +87,7 @@ describe('grants from Temporal’s visibility', function () {
     assert.deepEqual(await grants.liveGrantsOf('alice@example.com'), [
       { workflowId: 'prod-access-aaaaaaaa', expiresAt, target: TARGET_KEY },
     ]);
-    assert.deepEqual(queries, [`${state} = 'active' AND ${requester} = 'alice@example.com'`]);
+    assert.deepEqual(queries, [`${state} = "active" AND ${requester} = "alice@example.com"`]);
   });
 
   it('lists the newest first, filled in from each status, or from search attributes when it does not answer', async () => {
@@ -112,7 +112,7 @@ describe('grants from Temporal’s visibility', function () {
       },
     );
     const listed = await grants.listings({ state: 'active' }, 2);
-    assert.deepEqual(queries, [`${state} = 'active'`]);
+    assert.deepEqual(queries, [`${state} = "active"`]);
     assert.deepEqual(listed, [
       {
         workflowId: 'prod-access-newer000',

@@ -4,7 +4,8 @@
 import type { Logger } from '../../../logger';
 import { liveGrantsMessage, type SlackMessage } from '../../../views';
 import type { GrantWorkflows } from '../../grantWorkflows';
-import { isApprover } from '../../people';
+import { maySeeLiveGrants } from '../../../domain/policy';
+import { approversFor } from '../../people';
 import type { SlashCommand } from '../types';
 import { ephemeralMessage } from './reply';
 
@@ -17,12 +18,8 @@ export interface WhoDependencies {
 export function whoHoldsAccess({ approvers, grants, logger }: WhoDependencies) {
   async function whoHolds(client: SlashCommand['client'], userId: string): Promise<SlackMessage> {
     try {
-      if (!(await isApprover(client, approvers, userId))) {
-        return {
-          text: 'Only Keycard approvers can see who holds production access. `/prod-access history` shows your own grants.',
-          blocks: [],
-        };
-      }
+      const seen = maySeeLiveGrants({ actor: userId, approvers: await approversFor(client, approvers, userId) });
+      if (!seen.allowed) return { text: seen.message, blocks: [] };
       return liveGrantsMessage(await grants.listings({ state: 'active' }, 100));
     } catch (error) {
       logger.error({ err: error }, 'could not list the live grants');
