@@ -4,6 +4,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { parseDuration } from '../../src/domain/duration';
 import { grantWorkflowId } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
 import { ACTIONS, DENY_MODAL } from '../../src/slack/messages';
@@ -41,7 +42,7 @@ describe('bad and hostile input changes nothing', function () {
   const client = () => stand().devServer.env.client;
 
   before(async () => {
-    s = await startSlackStand(stand().devServer.env, { REQUEST_TIMEOUT: 3_000 });
+    s = await startSlackStand(stand().devServer.env);
     await createIdentityStoreUser('approver@example.com');
   });
   after(async () => {
@@ -53,6 +54,7 @@ describe('bad and hostile input changes nothing', function () {
     response: { status: number; body: string },
     responseId: string,
     expectFollowUp: boolean,
+    on: SlackStand = s,
   ): Promise<Answer> {
     const texts: string[] = [];
     if (response.status === 200 && response.body) {
@@ -61,11 +63,11 @@ describe('bad and hostile input changes nothing', function () {
     }
     if (expectFollowUp) {
       await eventually(
-        async () => s.slack.responses.filter((r) => r.id === responseId),
+        async () => on.slack.responses.filter((r) => r.id === responseId),
         (found) => found.length > 0,
       );
     }
-    texts.push(...s.slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text)));
+    texts.push(...on.slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text)));
     return { status: response.status, texts };
   }
 
@@ -75,12 +77,12 @@ describe('bad and hostile input changes nothing', function () {
   }
 
   /** A live pending request by a fresh requester, and its approval message. */
-  async function pendingRequest(requesterId?: string) {
-    const requester = requesterId ? { slackUserId: requesterId } : await newRequester(s.slack);
-    const { triggerId } = await s.slash(requester.slackUserId, 'checking the queue backlog');
+  async function pendingRequest(requesterId?: string, on: SlackStand = s) {
+    const requester = requesterId ? { slackUserId: requesterId } : await newRequester(on.slack);
+    const { triggerId } = await on.slash(requester.slackUserId, 'checking the queue backlog');
     const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
     const message = (await eventually(
-      async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
+      async () => on.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
       (found) => found !== undefined,
     )) as StoredMessage;
     return { workflowId, message, requester };
@@ -98,6 +100,35 @@ describe('bad and hostile input changes nothing', function () {
     const answer = await answerTo(response, responseId, true);
     assert.equal(answer.status, 200);
     assert.match(answer.texts.join('\n'), expected);
+    assert.deepEqual(await snapshot(workflowId), before, 'no state changed');
+  }
+
+  /**
+   * Runs a Deny the way Slack delivers it (the button opens the reason modal, the modal is submitted with a reason)
+   * and checks the modal shows `expected` and the request did not change.
+   */
+  async function refusedDenial(workflowId: string, user: string, expected: RegExp) {
+    const before = await snapshot(workflowId);
+    const opened = s.slack.callsOf('views.open').length;
+    const { response } = await s.click(user, ACTIONS.deny, workflowId);
+    assert.equal(response.status, 200);
+    const modal = await eventually(
+      async () => s.slack.callsOf('views.open').slice(opened),
+      (calls) => calls.length > 0,
+    );
+    const sent = modal[0].params.view;
+    const view = (typeof sent === 'string' ? JSON.parse(sent) : sent) as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    assert.deepEqual([view.callback_id, view.private_metadata], [DENY_MODAL.callbackId, workflowId]);
+    const submitted = await s.submit(user, DENY_MODAL.callbackId, workflowId, {
+      [DENY_MODAL.block]: { [DENY_MODAL.action]: 'too risky today' },
+    });
+    assert.equal(submitted.status, 200);
+    const answer = JSON.parse(submitted.body) as { response_action?: string; errors?: Record<string, string> };
+    assert.equal(answer.response_action, 'errors', 'the modal stays open with the refusal');
+    assert.match(answer.errors?.[DENY_MODAL.block] ?? '', expected);
     assert.deepEqual(await snapshot(workflowId), before, 'no state changed');
   }
 
@@ -259,7 +290,7 @@ describe('bad and hostile input changes nothing', function () {
     await refusedDecision(workflowId, APPROVER, ACTIONS.approve, /You cannot decide your own request/);
   });
 
-  it('an approval on a decided request is refused and changes nothing', async () => {
+  it('an approval or a denial on a decided request is refused and changes nothing', async () => {
     const { workflowId, requester } = await pendingRequest();
     await s.click(APPROVER, ACTIONS.approve, workflowId);
     await eventually(
@@ -267,34 +298,41 @@ describe('bad and hostile input changes nothing', function () {
       (current) => current.state === 'active',
     );
     await refusedDecision(workflowId, GROUP_APPROVER, ACTIONS.approve, /no longer pending/);
-    await refusedDecision(
-      workflowId,
-      GROUP_APPROVER,
-      ACTIONS.deny === ACTIONS.deny ? ACTIONS.approve : ACTIONS.deny,
-      /no longer pending/,
-    );
+    await refusedDenial(workflowId, GROUP_APPROVER, /no longer pending/);
     await s.click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
   });
 
-  it('an approval on an expired request is refused; the message and the requester say it expired', async () => {
-    const { workflowId, message, requester } = await pendingRequest();
-    await eventually(
-      () => snapshot(workflowId),
-      (current) => current.state === 'expired',
-      { timeoutMs: 15_000 },
-    );
-    await eventually(
-      async () => visibleText(message),
-      (text) => text.includes('Expired unanswered'),
-    );
-    await eventually(
-      async () => s.slack.messagesIn(`D${requester.slackUserId}`).map(visibleText),
-      (dms) => dms.some((dm) => dm.includes('expired: no approver answered in time')),
-    );
-    assert.equal(buttonValue(message, ACTIONS.approve), undefined, 'the buttons are gone');
-    const { response, responseId } = await s.click(APPROVER, ACTIONS.approve, workflowId);
-    const answer = await answerTo(response, responseId, true);
-    assert.match(answer.texts.join('\n'), /no longer pending: expired/);
+  describe('with a request timeout of seconds', function () {
+    // Its own stand, so no other row races a short timeout: only this one waits for a request to go unanswered.
+    let short: SlackStand;
+    before(async () => {
+      short = await startSlackStand(stand().devServer.env, { REQUEST_TIMEOUT: parseDuration('3s') });
+    });
+    after(async () => {
+      await short?.stop();
+    });
+
+    it('an approval on an expired request is refused; the message and the requester say it expired', async () => {
+      const { workflowId, message, requester } = await pendingRequest(undefined, short);
+      // Hang guards only: the expiry's punctuality is measured by the bench, not here.
+      await eventually(
+        () => snapshot(workflowId),
+        (current) => current.state === 'expired',
+        { timeoutMs: 90_000 },
+      );
+      await eventually(
+        async () => visibleText(message),
+        (text) => text.includes('Expired unanswered'),
+      );
+      await eventually(
+        async () => short.slack.messagesIn(`D${requester.slackUserId}`).map(visibleText),
+        (dms) => dms.some((dm) => dm.includes('expired: no approver answered in time')),
+      );
+      assert.equal(buttonValue(message, ACTIONS.approve), undefined, 'the buttons are gone');
+      const { response, responseId } = await short.click(APPROVER, ACTIONS.approve, workflowId);
+      const answer = await answerTo(response, responseId, true, short);
+      assert.match(answer.texts.join('\n'), /no longer pending: expired/);
+    });
   });
 
   it('a retried slash command (same trigger, x-slack-retry-num) starts exactly one workflow', async () => {

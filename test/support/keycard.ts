@@ -210,10 +210,14 @@ export async function isAssignedInMoto(
   return false;
 }
 
+/**
+ * Polls `probe` until `accept` takes its value. The timeout only guards against a hang (a generous minute): how fast
+ * Keycard gets there is the bench's question, never a test's.
+ */
 export async function eventually<T>(
   probe: () => Promise<T>,
   accept: (value: T) => boolean,
-  { timeoutMs = 20_000, intervalMs = 100 } = {},
+  { timeoutMs = 60_000, intervalMs = 100 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
