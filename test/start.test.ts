@@ -146,7 +146,12 @@ describe('npm start on a fresh machine', function () {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
       await slack.stop();
     }
-    assert.notEqual(keycard.exitCode ?? keycard.signalCode, null, 'Keycard exited on Ctrl-C');
+    assert.deepEqual(
+      { code: keycard.exitCode, signal: keycard.signalCode },
+      { code: 0, signal: null },
+      `Ctrl-C stops Keycard cleanly, with exit code 0:\n${output.slice(-2_000)}`,
+    );
+    assert.match(output, /Keycard stopped/, 'it stopped through its own shutdown, not by being killed');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepEqual(processesUsing(dataDir), [], 'no Temporal or FerretDB left running');
 

@@ -6,7 +6,6 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
 import { laterLeaseFrom } from '../../src/activities/leases';
 import {
@@ -27,19 +26,10 @@ import {
   DEFAULT_IDENTITY_CENTER_RATE,
   type KeycardWorker,
 } from '../../src/worker';
+import { CapturedLog } from './capturedLog';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
-/** Log lines a worker wrote during a test, parsed; the real logger writes them. */
-export class CapturedLog extends Writable {
-  readonly lines: Record<string, unknown>[] = [];
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
-    done();
-  }
-  errors(): Record<string, unknown>[] {
-    return this.lines.filter((line) => line.level === 'error');
-  }
-}
+export { CapturedLog };
 
 export const TEST_SLACK_BOT_TOKEN = 'xoxb-test-bot-token-not-a-secret';
 export const TEST_APPROVER_CHANNEL = 'C0APPROVERS';

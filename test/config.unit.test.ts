@@ -1,3 +1,4 @@
+/** The one configuration loader: defaults, every problem named at once, and the checks across variables. */
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/config';
 
@@ -69,6 +70,72 @@ describe('configuration from the environment', function () {
     })();
     assert.ok(error);
     assert.ok(!error.message.includes(secret));
+  });
+
+  it('refuses a default grant longer than the longest grant allowed, and takes one exactly as long', () => {
+    assert.deepEqual(problems({ ...valid, GRANT_TTL: '9h', MAX_GRANT_DURATION: '8h' }), [
+      'GRANT_TTL must not be longer than MAX_GRANT_DURATION',
+    ]);
+    assert.deepEqual(problems({ ...valid, GRANT_TTL: '5h', MAX_GRANT_DURATION: '4h' }), [
+      'GRANT_TTL must not be longer than MAX_GRANT_DURATION',
+    ]);
+    const config = loadConfig({ ...valid, GRANT_TTL: '8h', MAX_GRANT_DURATION: '8h' });
+    assert.equal(config.GRANT_TTL, config.MAX_GRANT_DURATION);
+  });
+
+  it('wants the mTLS client certificate and key together, either one alone is refused', () => {
+    const together = 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client pair)';
+    assert.deepEqual(problems({ ...valid, TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' }), [together]);
+    assert.deepEqual(problems({ ...valid, TEMPORAL_TLS_KEY_PATH: '/tls/client.key' }), [together]);
+    const config = loadConfig({
+      ...valid,
+      TEMPORAL_TLS_CERT_PATH: '/tls/client.pem',
+      TEMPORAL_TLS_KEY_PATH: '/tls/client.key',
+    });
+    assert.deepEqual(
+      [config.TEMPORAL_TLS_CERT_PATH, config.TEMPORAL_TLS_KEY_PATH],
+      ['/tls/client.pem', '/tls/client.key'],
+    );
+  });
+
+  it('reads TEMPORAL_TLS as a flag and refuses what is not one', () => {
+    for (const [text, on] of [
+      ['true', true],
+      ['1', true],
+      ['yes', true],
+      ['false', false],
+      ['0', false],
+      ['no', false],
+    ] as const) {
+      assert.equal(loadConfig({ ...valid, TEMPORAL_TLS: text }).TEMPORAL_TLS, on, text);
+    }
+    assert.match(problems({ ...valid, TEMPORAL_TLS: 'maybe' })[0], /^TEMPORAL_TLS /);
+  });
+
+  it('for the Slack app, takes a signing secret (HTTP) or an app token (Socket Mode), and wants one of them', () => {
+    const slack = {
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      APPROVER_CHANNEL: 'C0123456789',
+      APPROVERS: 'U0123ABCD,S0456EFGH',
+    };
+    const either = 'SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-…) is required';
+    const slackProblems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, { slack: true });
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems;
+      }
+    };
+    assert.deepEqual(slackProblems({ ...valid, ...slack }), [either]);
+    assert.deepEqual(slackProblems({ ...valid, ...slack, SLACK_SIGNING_SECRET: 'signing-secret-42' }), []);
+    assert.deepEqual(slackProblems({ ...valid, ...slack, SLACK_APP_TOKEN: 'xapp-1-abc' }), []);
+    assert.deepEqual(loadConfig({ ...valid, ...slack, SLACK_APP_TOKEN: 'xapp-1-abc' }, { slack: true }).APPROVERS, [
+      'U0123ABCD',
+      'S0456EFGH',
+    ]);
+    assert.doesNotThrow(() => loadConfig(valid), 'the worker alone needs no Slack settings');
   });
 
   it('for the Slack app, lists the missing Slack settings together with the rest', () => {
