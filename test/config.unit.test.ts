@@ -1,15 +1,9 @@
 /** The one configuration loader: defaults, every problem named at once, and the checks across variables. */
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/config';
+import { REQUIRED_ENV } from './support/configEnv';
 
-const valid = {
-  MONGODB_URL: 'mongodb://127.0.0.1:27017/keycard',
-  AWS_REGION: 'eu-west-1',
-  IDENTITY_CENTER_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
-  IDENTITY_STORE_ID: 'd-1234567890',
-  TARGET_ACCOUNT_ID: '123456789012',
-  PERMISSION_SET_ARN: 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef',
-};
+const valid: Record<string, string> = REQUIRED_ENV;
 
 function problems(env: Record<string, string>): string[] {
   try {

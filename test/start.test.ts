@@ -97,7 +97,7 @@ describe('npm start on a fresh machine', function () {
       const approval = (await eventually(
         async () => slack.messagesIn('C0APPROVERS').find((m) => visibleText(m).includes('<@U0STARTER>')),
         (found) => found !== undefined,
-        { timeoutMs: 30_000 },
+        { timeoutMs: 60_000 },
       )) as StoredMessage;
       await postSigned(
         `http://127.0.0.1:${port}/slack/events`,
@@ -114,7 +114,7 @@ describe('npm start on a fresh machine', function () {
       await eventually(
         () => isAssignedInMoto(principalId),
         (assigned) => assigned,
-        { timeoutMs: 30_000 },
+        { timeoutMs: 60_000 },
       );
 
       const ops = `http://127.0.0.1:${opsPort}`;

@@ -8,18 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { temporalConnectionOptions } from '../src/temporal';
-
-const required = {
-  MONGODB_URL: 'mongodb://127.0.0.1:27017/keycard',
-  AWS_REGION: 'eu-west-1',
-  IDENTITY_CENTER_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
-  IDENTITY_STORE_ID: 'd-1234567890',
-  TARGET_ACCOUNT_ID: '123456789012',
-  PERMISSION_SET_ARN: 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef',
-};
+import { REQUIRED_ENV } from './support/configEnv';
 
 /** The options built from these settings, read through the one config loader as Keycard reads them. */
-const optionsFor = (env: Record<string, string>) => temporalConnectionOptions(loadConfig({ ...required, ...env }));
+const optionsFor = (env: Record<string, string>) => temporalConnectionOptions(loadConfig({ ...REQUIRED_ENV, ...env }));
 
 describe('Temporal connection options from the environment', function () {
   let dir: string;

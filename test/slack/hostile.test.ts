@@ -11,14 +11,7 @@ import { ACTIONS, DENY_MODAL } from '../../src/slack/messages';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';
-import {
-  blockActionPayload,
-  interactionBody,
-  postSigned,
-  sign,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../support/slackRequests';
+import { blockActionPayload, interactionBody, postSigned, sign, slashCommandBody } from '../support/slackRequests';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -76,16 +69,31 @@ describe('bad and hostile input changes nothing', function () {
     await assert.rejects(client().workflow.getHandle(workflowId).describe(), WorkflowNotFoundError);
   }
 
-  /** A live pending request by a fresh requester, and its approval message. */
-  async function pendingRequest(requesterId?: string, on: SlackStand = s) {
+  /** A live pending request (by a fresh requester unless one is given), and its approval message. */
+  async function pendingRequest({
+    requesterId,
+    reason = 'checking the queue backlog',
+    on = s,
+  }: { requesterId?: string; reason?: string; on?: SlackStand } = {}) {
     const requester = requesterId ? { slackUserId: requesterId } : await newRequester(on.slack);
-    const { triggerId } = await on.slash(requester.slackUserId, 'checking the queue backlog');
+    const { triggerId } = await on.slash(requester.slackUserId, reason);
     const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
     const message = (await eventually(
       async () => on.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
       (found) => found !== undefined,
     )) as StoredMessage;
     return { workflowId, message, requester };
+  }
+
+  /** The same, approved in Slack and active in Identity Center. */
+  async function activeRequest() {
+    const pending = await pendingRequest();
+    await s.click(APPROVER, ACTIONS.approve, pending.workflowId);
+    const status = await eventually(
+      () => client().workflow.getHandle(pending.workflowId).query(statusQuery),
+      (current) => current.state === 'active',
+    );
+    return { ...pending, principalId: status.principalId as string };
   }
 
   async function snapshot(workflowId: string) {
@@ -251,15 +259,9 @@ describe('bad and hostile input changes nothing', function () {
   });
 
   it('mention and channel-ping injection in the reason is shown as text, never as a ping, mention or link', async () => {
-    const requester = await newRequester(s.slack);
     const hostile =
       '<!channel> <!here> @here @channel <@U0APPROVER> <#C0GENERAL> <https://evil.example|click me> & more';
-    const { triggerId } = await s.slash(requester.slackUserId, hostile);
-    const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
-    const message = (await eventually(
-      async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
-      (found) => found !== undefined,
-    )) as StoredMessage;
+    const { workflowId, message } = await pendingRequest({ reason: hostile });
     const shown = visibleText(message) + message.text;
     for (const forbidden of [
       '<!channel>',
@@ -286,20 +288,15 @@ describe('bad and hostile input changes nothing', function () {
   });
 
   it('an approval by the requester, even an approver, is refused and changes nothing', async () => {
-    const { workflowId } = await pendingRequest(APPROVER);
+    const { workflowId } = await pendingRequest({ requesterId: APPROVER });
     await refusedDecision(workflowId, APPROVER, ACTIONS.approve, /You cannot decide your own request/);
   });
 
   it('an approval or a denial on a decided request is refused and changes nothing', async () => {
-    const { workflowId, requester } = await pendingRequest();
-    await s.click(APPROVER, ACTIONS.approve, workflowId);
-    await eventually(
-      () => snapshot(workflowId),
-      (current) => current.state === 'active',
-    );
+    const { workflowId, requester } = await activeRequest();
     await refusedDecision(workflowId, GROUP_APPROVER, ACTIONS.approve, /no longer pending/);
     await refusedDenial(workflowId, GROUP_APPROVER, /no longer pending/);
-    await s.click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
+    await s.click(requester.slackUserId, ACTIONS.revoke, workflowId);
   });
 
   describe('with a request timeout of seconds', function () {
@@ -313,7 +310,7 @@ describe('bad and hostile input changes nothing', function () {
     });
 
     it('an approval on an expired request is refused; the message and the requester say it expired', async () => {
-      const { workflowId, message, requester } = await pendingRequest(undefined, short);
+      const { workflowId, message, requester } = await pendingRequest({ on: short });
       // Hang guards only: the expiry's punctuality is measured by the bench, not here.
       await eventually(
         () => snapshot(workflowId),
@@ -377,27 +374,17 @@ describe('bad and hostile input changes nothing', function () {
       (found) => found.length === 2,
     );
     assert.ok(refusals.every((r) => /no longer pending/.test(String(r.body.text))));
-    const principalId =
-      (await snapshot(workflowId)) && (await client().workflow.getHandle(workflowId).query(statusQuery)).principalId;
+    const { principalId } = await client().workflow.getHandle(workflowId).query(statusQuery);
     assert.equal(await isAssignedInMoto(principalId as string), true);
-    await s.click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
+    await s.click(requester.slackUserId, ACTIONS.revoke, workflowId);
   });
 
   it('a deny without a reason is refused in the modal and changes nothing', async () => {
     const { workflowId } = await pendingRequest();
     const before = await snapshot(workflowId);
-    const response = await postSigned(
-      s.eventsUrl,
-      interactionBody(
-        viewSubmissionPayload({
-          user: APPROVER,
-          callbackId: DENY_MODAL.callbackId,
-          privateMetadata: workflowId,
-          values: { [DENY_MODAL.block]: { [DENY_MODAL.action]: { type: 'plain_text_input', value: '   ' } } },
-        }),
-      ),
-      { secret: SIGNING_SECRET },
-    );
+    const response = await s.submit(APPROVER, DENY_MODAL.callbackId, workflowId, {
+      [DENY_MODAL.block]: { [DENY_MODAL.action]: '   ' },
+    });
     assert.equal(response.status, 200);
     assert.deepEqual(JSON.parse(response.body), {
       response_action: 'errors',
@@ -424,22 +411,16 @@ describe('bad and hostile input changes nothing', function () {
   });
 
   it('a Revoke now by someone who is neither the requester nor an approver is refused; access stays', async () => {
-    const { workflowId, requester } = await pendingRequest();
-    await s.click(APPROVER, ACTIONS.approve, workflowId);
-    const active = await eventually(
-      () => client().workflow.getHandle(workflowId).query(statusQuery),
-      (current) => current.state === 'active',
-    );
+    const { workflowId, principalId } = await activeRequest();
     const { response, responseId } = await s.click(OUTSIDER, ACTIONS.revoke, workflowId);
     const answer = await answerTo(response, responseId, true);
     assert.match(answer.texts.join('\n'), /Only the requester or an approver can revoke/);
     assert.equal((await snapshot(workflowId)).state, 'active');
-    assert.equal(await isAssignedInMoto(active.principalId as string), true);
+    assert.equal(await isAssignedInMoto(principalId), true);
     await s.click(APPROVER, ACTIONS.revoke, workflowId);
     await eventually(
-      () => isAssignedInMoto(active.principalId as string),
+      () => isAssignedInMoto(principalId),
       (assigned) => !assigned,
     );
-    assert.ok(requester);
   });
 });

@@ -164,6 +164,18 @@ export async function newRequest(
   };
 }
 
+/**
+ * A fresh request as the Slack app starts one: nobody has approved it yet, it asks U0APPROVER in the approver
+ * channel and waits an hour for an answer (`overrides.slack` changes the routing).
+ */
+export function newSlackRequest(overrides: Partial<AccessRequest> = {}): ReturnType<typeof newRequest> {
+  return newRequest({
+    approvedBy: undefined,
+    slack: { approverChannel: TEST_APPROVER_CHANNEL, approvers: ['U0APPROVER'], requestTimeout: '1h' },
+    ...overrides,
+  });
+}
+
 /** Assigns straight in moto, not through the proxy: standing access made by hand, or a crowd on a target. */
 export async function assignInMoto(target: { accountId: string; permissionSetArn: string }, principalId: string) {
   const { motoUrl, seed } = stand();

@@ -4,12 +4,18 @@
  */
 import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { AccessRequest } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { FakeSlack } from '../support/fakeSlack';
-import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
+import {
+  eventually,
+  isAssignedInMoto,
+  newSlackRequest,
+  records,
+  startWorker,
+  type TestWorker,
+} from '../support/keycard';
 import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
 import { stand } from '../support/stand';
 
@@ -41,19 +47,13 @@ describe('grant branches on the dev server', function () {
 
   /** A request from Slack by a fresh requester, waiting for an approver (the approvers are known). */
   async function pendingRequest(overrides: Partial<AccessRequest> = {}) {
-    const requesterId = `U0REQ${randomUUID().slice(0, 6).toUpperCase()}`;
-    const base = await newRequest({
-      approvedBy: undefined,
-      slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER], requestTimeout: '1h' },
-      ...overrides,
-    });
-    const request = { ...base.request, requester: { ...base.request.requester, slackUserId: requesterId } };
+    const { request, userId } = await newSlackRequest(overrides);
     const handle = await startAccessRequest(client(), worker.taskQueue, request);
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.approvers !== undefined,
     );
-    return { request, requesterId, principalId: base.userId, handle };
+    return { request, requesterId: request.requester.slackUserId, principalId: userId, handle };
   }
 
   /** The same, approved and active in Identity Center. */
@@ -181,8 +181,7 @@ describe('grant branches on the dev server', function () {
   });
 
   it('approvers Slack cannot expand (an unknown user group) fail the request, and the audit says why', async () => {
-    const { request, userId } = await newRequest({
-      approvedBy: undefined,
+    const { request, userId } = await newSlackRequest({
       slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER, 'S0NOSUCHGROUP'], requestTimeout: '1h' },
     });
     const handle = await startAccessRequest(client(), worker.taskQueue, request);
