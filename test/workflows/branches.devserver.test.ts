@@ -1,16 +1,19 @@
 /**
  * The grant's less travelled branches, on the dev server with a fake Slack: an extension denied, asked twice, or
- * made too long by the time it is approved; a request cancelled while it waits; approvers Slack cannot expand.
+ * past the maximum; a request cancelled while it waits; a half-made assignment cleaned up; approvers Slack cannot
+ * expand.
  */
 import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import type { AccessRequest } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
+import { failingCreation } from '../support/awsFaultProxy';
 import { FakeSlack } from '../support/fakeSlack';
 import {
   eventually,
   isAssignedInMoto,
+  newRequest,
   newSlackRequest,
   records,
   startWorker,
@@ -178,6 +181,32 @@ describe('grant branches on the dev server', function () {
       0,
       'no assignment was ever asked for',
     );
+  });
+
+  it('a creation Identity Center half made and reported FAILED is cleaned up: the real assignment is deleted', async () => {
+    const { aws } = stand();
+    const { request, userId } = await newRequest();
+    failingCreation(aws, 'Received a 404 status error: permission set not provisioned');
+    try {
+      const handle = await startAccessRequest(client(), worker.taskQueue, request);
+      const final = await handle.result();
+      assert.equal(final.state, 'failed');
+      assert.match(final.failureReason ?? '', /FAILED.*permission set not provisioned/);
+    } finally {
+      aws.clearFaults();
+    }
+    const ofUser = (operation: string) => aws.callsOf(operation).filter((call) => call.input.PrincipalId === userId);
+    assert.deepEqual(
+      ofUser('CreateAccountAssignment').map((call) => [call.injected, call.status]),
+      [[true, 200]],
+      'the creation reached moto (only its status was rewritten)',
+    );
+    assert.deepEqual(
+      ofUser('DeleteAccountAssignment').map((call) => call.status),
+      [200],
+      'the cleanup deleted an assignment that existed (moto answers a missing one with ResourceNotFound)',
+    );
+    assert.equal(await isAssignedInMoto(userId), false);
   });
 
   it('approvers Slack cannot expand (an unknown user group) fail the request, and the audit says why', async () => {
