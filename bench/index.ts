@@ -13,7 +13,8 @@ import { killAllNow, PROJECT_ROOT } from '../test/support/processes';
 import { startStand, stopStand } from '../test/support/stand';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { createPermissionSet } from '../test/support/stand';
-import { sweepRevokeLateness, type Distribution } from './punctuality';
+import { revokeSignalLatency, sweepRevokeLateness, type Distribution } from './punctuality';
+import { startWorker } from '../test/support/keycard';
 import { reconcileCost, type ReconcileCost } from './reconcileCost';
 import { scale, type ScaleResults } from './scale';
 import { slackFlow } from './slackFlow';
@@ -24,7 +25,7 @@ process.env.AWS_SECRET_ACCESS_KEY = 'testing';
 delete process.env.AWS_SESSION_TOKEN;
 delete process.env.AWS_PROFILE;
 
-const SECTIONS = ['slack', 'scale', 'sweep', 'reconcile'] as const;
+const SECTIONS = ['slack', 'scale', 'sweep', 'reconcile', 'revoke'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Machine {
@@ -47,6 +48,7 @@ interface Results {
   scale?: Section<ScaleResults>;
   sweep?: Section<{ everyMs: number; lateness: Distribution }>;
   reconcile?: Section<ReconcileCost>;
+  revoke?: Section<{ signalToDeletionMs: Distribution }>;
 }
 
 const RESULTS_FILE = path.join(PROJECT_ROOT, 'bench/results.json');
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       live: { type: 'string', default: '100,1000' },
       rate: { type: 'string', default: '20' },
       'revoke-burst': { type: 'string', default: '300' },
+      signals: { type: 'string', default: '20' },
     },
   });
   const only = new Set(values.only.split(',').map((name) => name.trim()));
@@ -158,6 +161,21 @@ async function main(): Promise<void> {
         await reconcileCost(stand, Number(values.historical), Number(values.overdue)),
       );
     }
+    if (only.has('revoke')) {
+      process.stderr.write(`bench: revoke signal → deletion, ${values.signals} grants…\n`);
+      const worker = await startWorker(stand.devServer.env);
+      try {
+        const signalToDeletionMs = await revokeSignalLatency(
+          Number(values.signals),
+          target,
+          stand.devServer.env.client,
+          worker.taskQueue,
+        );
+        results.revoke = section({ signals: values.signals }, { signalToDeletionMs });
+      } finally {
+        await worker.stop();
+      }
+    }
     await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     const markdown = render(results);
     await writeFile(path.join(PROJECT_ROOT, 'docs/benchmarks.md'), markdown);
@@ -178,7 +196,7 @@ const when = (s: Section<unknown>) =>
 const thousands = (n: number) => n.toLocaleString('en');
 
 function render(results: Results): string {
-  const anySection = results.slack ?? results.scale ?? results.sweep ?? results.reconcile;
+  const anySection = results.slack ?? results.scale ?? results.sweep ?? results.reconcile ?? results.revoke;
   const machine = anySection?.machine;
   const lines = [
     '# Keycard benchmarks',
@@ -190,8 +208,20 @@ function render(results: Results): string {
       : '',
     '',
   ];
-  const { slack, scale: sc, sweep, reconcile } = results;
+  const { slack, scale: sc, sweep, reconcile, revoke } = results;
   lines.push(...targets(results));
+  if (revoke) {
+    lines.push(
+      '## Revoke now (milliseconds)',
+      '',
+      when(revoke),
+      '',
+      '| measure | n | p50 | p95 | p99 | max |',
+      '|---|---:|---:|---:|---:|---:|',
+      row('`revoke` signal sent → deletion answered by Identity Center', revoke.results.signalToDeletionMs),
+      '',
+    );
+  }
   if (slack) {
     lines.push(
       '## Slack: ack and approval (milliseconds)',
@@ -311,7 +341,7 @@ function render(results: Results): string {
 }
 
 /** The issue's targets, each with the figure that decides it; a target without its measurement says so. */
-function targets({ slack, scale: sc }: Results): string[] {
+function targets({ slack, scale: sc, revoke }: Results): string[] {
   const verdict = (met: boolean) => (met ? 'met' : '**missed**');
   const rows: string[] = [];
   const lateness = sc?.results.latenessAtLive;
@@ -334,6 +364,12 @@ function targets({ slack, scale: sc }: Results): string[] {
     const r = sc.results;
     rows.push(
       `| grant throughput = the rate limit, no failed grants | ${r.grantThroughput.perSecond.toFixed(1)} grants/s, ${r.grantThroughput.identityCenterCallsPerSecond.toFixed(1)} of ${r.identityCenterRate} calls/s (revokes: ${r.revokeThroughput.identityCenterCallsPerSecond.toFixed(1)}); ${r.failedGrants} failed, ${r.throttledCalls} throttled | grant calls at the limit: ${verdict(r.grantThroughput.identityCenterCallsPerSecond >= 0.95 * r.identityCenterRate)}; grants/s: half the call rate (two calls per grant); failures: ${verdict(r.failedGrants === 0)} |`,
+    );
+  }
+  if (revoke) {
+    const max = revoke.results.signalToDeletionMs.max;
+    rows.push(
+      `| a \`revoke\` signal removes the assignment within 5 s | max ${ms(max)} ms | ${verdict(max <= 5_000)} |`,
     );
   }
   return ['## Targets', '', '| target | measured | verdict |', '|---|---|---|', ...rows, ''];

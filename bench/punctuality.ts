@@ -167,3 +167,37 @@ export async function sweepRevokeLateness(
     [...expiries].map(([principal, expiresAt]) => (deleted.get(principal) ?? Number.NaN) - expiresAt),
   );
 }
+
+/**
+ * A `revoke` signal's punctuality (the test suite only checks that it revokes): from the signal sent to Identity
+ * Center's answer to the deletion, for `grants` active grants revoked one after another on the dev server.
+ */
+export async function revokeSignalLatency(
+  grants: number,
+  target: Target,
+  client: Client,
+  taskQueue: string,
+): Promise<Distribution> {
+  const people = await users(grants, 'signalled');
+  const signalledAt = new Map<string, number>();
+  for (const [i, person] of people.entries()) {
+    const handle = await startAccessRequest(client, taskQueue, {
+      requestId: randomUUID(),
+      requester: { slackUserId: `US${i}`, email: person.email },
+      reason: 'benchmark',
+      target,
+      duration: '1h',
+      approvedBy: 'bench',
+      requestedAt: new Date().toISOString(),
+      principalId: person.principalId,
+    });
+    while ((await handle.query(statusQuery)).state !== 'active') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    signalledAt.set(person.principalId, Date.now());
+    await handle.signal('revoke', { by: 'bench', reason: 'signal latency' });
+    await handle.result();
+  }
+  const deleted = deletionTimes(signalledAt.keys());
+  return distribution([...signalledAt].map(([principal, at]) => (deleted.get(principal) ?? Number.NaN) - at));
+}

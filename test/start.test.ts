@@ -97,7 +97,7 @@ describe('npm start on a fresh machine', function () {
       const approval = (await eventually(
         async () => slack.messagesIn('C0APPROVERS').find((m) => visibleText(m).includes('<@U0STARTER>')),
         (found) => found !== undefined,
-        { timeoutMs: 30_000 },
+        { timeoutMs: 60_000 },
       )) as StoredMessage;
       await postSigned(
         `http://127.0.0.1:${port}/slack/events`,
@@ -114,7 +114,7 @@ describe('npm start on a fresh machine', function () {
       await eventually(
         () => isAssignedInMoto(principalId),
         (assigned) => assigned,
-        { timeoutMs: 30_000 },
+        { timeoutMs: 60_000 },
       );
 
       const ops = `http://127.0.0.1:${opsPort}`;
@@ -146,7 +146,12 @@ describe('npm start on a fresh machine', function () {
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
       await slack.stop();
     }
-    assert.notEqual(keycard.exitCode ?? keycard.signalCode, null, 'Keycard exited on Ctrl-C');
+    assert.deepEqual(
+      { code: keycard.exitCode, signal: keycard.signalCode },
+      { code: 0, signal: null },
+      `Ctrl-C stops Keycard cleanly, with exit code 0:\n${output.slice(-2_000)}`,
+    );
+    assert.match(output, /Keycard stopped/, 'it stopped through its own shutdown, not by being killed');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepEqual(processesUsing(dataDir), [], 'no Temporal or FerretDB left running');
 

@@ -66,7 +66,7 @@ describe('live grants in the Temporal Web UI', function () {
         return page.locator('body').innerText();
       },
       expect,
-      { timeoutMs: 30_000, intervalMs: 500 },
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
   }
 
@@ -92,7 +92,7 @@ describe('live grants in the Temporal Web UI', function () {
     const shown = await eventually(
       () => visibleTextOfAllFrames(page),
       (text) => text.includes(summary) && text.includes('investigating the payment retries'),
-      { timeoutMs: 20_000, intervalMs: 500 },
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
     assert.match(shown, /Active until .* granted by U0APPROVER/);
     await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs/web-ui-grant-details.png') });

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createIdentityCenter } from '../../src/runtime/identityCenter';
 import { CallPacer } from '../../src/services/pacing';
-import { assignInMoto } from '../support/keycard';
+import { AssignmentFailedError } from '../../src/domain/errors';
+import { failingDeletion } from '../support/awsFaultProxy';
+import { assignInMoto, isAssignedInMoto } from '../support/keycard';
 import { AWS_REGION, createIdentityStoreUser, createPermissionSet, stand } from '../support/stand';
 
 const QUOTA = 20;
@@ -31,7 +33,19 @@ function callsSince(index: number, operation?: string) {
 }
 
 describe('Identity Center adapter', function () {
-  afterEach(() => stand().aws.quota(undefined));
+  afterEach(() => {
+    stand().aws.quota(undefined);
+    stand().aws.clearFaults();
+  });
+
+  /** A fresh permission set with one fresh user assigned to it, as Keycard grants. */
+  async function assignedUser() {
+    const target = await createPermissionSet('ic-test');
+    const user = await createIdentityStoreUser(`ic-${randomUUID().slice(0, 8)}@example.com`);
+    await assignInMoto(target, user);
+    assert.equal(await isAssignedInMoto(user, target), true);
+    return { target, user };
+  }
 
   it('checks one user on a target of 150 assignments with one call, and tells permission sets apart', async () => {
     const crowded = await createPermissionSet('ic-test');
@@ -66,6 +80,33 @@ describe('Identity Center adapter', function () {
     assert.ok(removal.requestId && !removal.alreadyGone);
     assert.equal(await ic.isAssigned(target, user), false);
     assert.deepEqual(await ic.unassign(target, user, noProgress), { alreadyGone: true });
+  });
+
+  it('a deletion reported FAILED while the assignment is gone anyway counts as revoked', async () => {
+    const { target, user } = await assignedUser();
+    failingDeletion(stand().aws, 'injected: removed, then reported FAILED', { applied: true });
+    const removal = await identityCenter().unassign(target, user, noProgress);
+    assert.equal(removal.alreadyGone, true);
+    assert.ok(removal.requestId, 'the deletion that was asked is the one recorded');
+    assert.equal(await isAssignedInMoto(user, target), false, 'moto no longer lists it');
+    assert.deepEqual(
+      stand()
+        .aws.callsOf('DescribeAccountAssignmentDeletionStatus')
+        .slice(-1)
+        .map((call) => call.injected),
+      [true],
+      'the FAILED answer was the one read',
+    );
+  });
+
+  it('a deletion reported FAILED while the assignment is still listed fails, and the assignment stays', async () => {
+    const { target, user } = await assignedUser();
+    failingDeletion(stand().aws, 'injected: could not remove', { applied: false });
+    await assert.rejects(
+      identityCenter().unassign(target, user, noProgress),
+      (error: Error) => error.name === AssignmentFailedError.type && /FAILED.*could not remove/.test(error.message),
+    );
+    assert.equal(await isAssignedInMoto(user, target), true);
   });
 
   it('a paced burst of 60 calls meets no throttling under a 20 calls/s quota; the same burst unpaced does', async () => {

@@ -4,20 +4,14 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { parseDuration } from '../../src/domain/duration';
 import { grantWorkflowId } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
 import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';
-import {
-  blockActionPayload,
-  interactionBody,
-  postSigned,
-  sign,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../support/slackRequests';
+import { blockActionPayload, interactionBody, postSigned, sign, slashCommandBody } from '../support/slackRequests';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -41,7 +35,7 @@ describe('bad and hostile input changes nothing', function () {
   const client = () => stand().devServer.env.client;
 
   before(async () => {
-    s = await startSlackStand(stand().devServer.env, { REQUEST_TIMEOUT: 3_000 });
+    s = await startSlackStand(stand().devServer.env);
     await createIdentityStoreUser('approver@example.com');
   });
   after(async () => {
@@ -53,6 +47,7 @@ describe('bad and hostile input changes nothing', function () {
     response: { status: number; body: string },
     responseId: string,
     expectFollowUp: boolean,
+    on: SlackStand = s,
   ): Promise<Answer> {
     const texts: string[] = [];
     if (response.status === 200 && response.body) {
@@ -61,11 +56,11 @@ describe('bad and hostile input changes nothing', function () {
     }
     if (expectFollowUp) {
       await eventually(
-        async () => s.slack.responses.filter((r) => r.id === responseId),
+        async () => on.slack.responses.filter((r) => r.id === responseId),
         (found) => found.length > 0,
       );
     }
-    texts.push(...s.slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text)));
+    texts.push(...on.slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text)));
     return { status: response.status, texts };
   }
 
@@ -74,16 +69,31 @@ describe('bad and hostile input changes nothing', function () {
     await assert.rejects(client().workflow.getHandle(workflowId).describe(), WorkflowNotFoundError);
   }
 
-  /** A live pending request by a fresh requester, and its approval message. */
-  async function pendingRequest(requesterId?: string) {
-    const requester = requesterId ? { slackUserId: requesterId } : await newRequester(s.slack);
-    const { triggerId } = await s.slash(requester.slackUserId, 'checking the queue backlog');
+  /** A live pending request (by a fresh requester unless one is given), and its approval message. */
+  async function pendingRequest({
+    requesterId,
+    reason = 'checking the queue backlog',
+    on = s,
+  }: { requesterId?: string; reason?: string; on?: SlackStand } = {}) {
+    const requester = requesterId ? { slackUserId: requesterId } : await newRequester(on.slack);
+    const { triggerId } = await on.slash(requester.slackUserId, reason);
     const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
     const message = (await eventually(
-      async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
+      async () => on.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
       (found) => found !== undefined,
     )) as StoredMessage;
     return { workflowId, message, requester };
+  }
+
+  /** The same, approved in Slack and active in Identity Center. */
+  async function activeRequest() {
+    const pending = await pendingRequest();
+    await s.click(APPROVER, ACTIONS.approve, pending.workflowId);
+    const status = await eventually(
+      () => client().workflow.getHandle(pending.workflowId).query(statusQuery),
+      (current) => current.state === 'active',
+    );
+    return { ...pending, principalId: status.principalId as string };
   }
 
   async function snapshot(workflowId: string) {
@@ -98,6 +108,35 @@ describe('bad and hostile input changes nothing', function () {
     const answer = await answerTo(response, responseId, true);
     assert.equal(answer.status, 200);
     assert.match(answer.texts.join('\n'), expected);
+    assert.deepEqual(await snapshot(workflowId), before, 'no state changed');
+  }
+
+  /**
+   * Runs a Deny the way Slack delivers it (the button opens the reason modal, the modal is submitted with a reason)
+   * and checks the modal shows `expected` and the request did not change.
+   */
+  async function refusedDenial(workflowId: string, user: string, expected: RegExp) {
+    const before = await snapshot(workflowId);
+    const opened = s.slack.callsOf('views.open').length;
+    const { response } = await s.click(user, ACTIONS.deny, workflowId);
+    assert.equal(response.status, 200);
+    const modal = await eventually(
+      async () => s.slack.callsOf('views.open').slice(opened),
+      (calls) => calls.length > 0,
+    );
+    const sent = modal[0].params.view;
+    const view = (typeof sent === 'string' ? JSON.parse(sent) : sent) as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    assert.deepEqual([view.callback_id, view.private_metadata], [DENY_MODAL.callbackId, workflowId]);
+    const submitted = await s.submit(user, DENY_MODAL.callbackId, workflowId, {
+      [DENY_MODAL.block]: { [DENY_MODAL.action]: 'too risky today' },
+    });
+    assert.equal(submitted.status, 200);
+    const answer = JSON.parse(submitted.body) as { response_action?: string; errors?: Record<string, string> };
+    assert.equal(answer.response_action, 'errors', 'the modal stays open with the refusal');
+    assert.match(answer.errors?.[DENY_MODAL.block] ?? '', expected);
     assert.deepEqual(await snapshot(workflowId), before, 'no state changed');
   }
 
@@ -220,15 +259,9 @@ describe('bad and hostile input changes nothing', function () {
   });
 
   it('mention and channel-ping injection in the reason is shown as text, never as a ping, mention or link', async () => {
-    const requester = await newRequester(s.slack);
     const hostile =
       '<!channel> <!here> @here @channel <@U0APPROVER> <#C0GENERAL> <https://evil.example|click me> & more';
-    const { triggerId } = await s.slash(requester.slackUserId, hostile);
-    const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
-    const message = (await eventually(
-      async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
-      (found) => found !== undefined,
-    )) as StoredMessage;
+    const { workflowId, message } = await pendingRequest({ reason: hostile });
     const shown = visibleText(message) + message.text;
     for (const forbidden of [
       '<!channel>',
@@ -255,46 +288,48 @@ describe('bad and hostile input changes nothing', function () {
   });
 
   it('an approval by the requester, even an approver, is refused and changes nothing', async () => {
-    const { workflowId } = await pendingRequest(APPROVER);
+    const { workflowId } = await pendingRequest({ requesterId: APPROVER });
     await refusedDecision(workflowId, APPROVER, ACTIONS.approve, /You cannot decide your own request/);
   });
 
-  it('an approval on a decided request is refused and changes nothing', async () => {
-    const { workflowId, requester } = await pendingRequest();
-    await s.click(APPROVER, ACTIONS.approve, workflowId);
-    await eventually(
-      () => snapshot(workflowId),
-      (current) => current.state === 'active',
-    );
+  it('an approval or a denial on a decided request is refused and changes nothing', async () => {
+    const { workflowId, requester } = await activeRequest();
     await refusedDecision(workflowId, GROUP_APPROVER, ACTIONS.approve, /no longer pending/);
-    await refusedDecision(
-      workflowId,
-      GROUP_APPROVER,
-      ACTIONS.deny === ACTIONS.deny ? ACTIONS.approve : ACTIONS.deny,
-      /no longer pending/,
-    );
-    await s.click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
+    await refusedDenial(workflowId, GROUP_APPROVER, /no longer pending/);
+    await s.click(requester.slackUserId, ACTIONS.revoke, workflowId);
   });
 
-  it('an approval on an expired request is refused; the message and the requester say it expired', async () => {
-    const { workflowId, message, requester } = await pendingRequest();
-    await eventually(
-      () => snapshot(workflowId),
-      (current) => current.state === 'expired',
-      { timeoutMs: 15_000 },
-    );
-    await eventually(
-      async () => visibleText(message),
-      (text) => text.includes('Expired unanswered'),
-    );
-    await eventually(
-      async () => s.slack.messagesIn(`D${requester.slackUserId}`).map(visibleText),
-      (dms) => dms.some((dm) => dm.includes('expired: no approver answered in time')),
-    );
-    assert.equal(buttonValue(message, ACTIONS.approve), undefined, 'the buttons are gone');
-    const { response, responseId } = await s.click(APPROVER, ACTIONS.approve, workflowId);
-    const answer = await answerTo(response, responseId, true);
-    assert.match(answer.texts.join('\n'), /no longer pending: expired/);
+  describe('with a request timeout of seconds', function () {
+    // Its own stand, so no other row races a short timeout: only this one waits for a request to go unanswered.
+    let short: SlackStand;
+    before(async () => {
+      short = await startSlackStand(stand().devServer.env, { REQUEST_TIMEOUT: parseDuration('3s') });
+    });
+    after(async () => {
+      await short?.stop();
+    });
+
+    it('an approval on an expired request is refused; the message and the requester say it expired', async () => {
+      const { workflowId, message, requester } = await pendingRequest({ on: short });
+      // Hang guards only: the expiry's punctuality is measured by the bench, not here.
+      await eventually(
+        () => snapshot(workflowId),
+        (current) => current.state === 'expired',
+        { timeoutMs: 90_000 },
+      );
+      await eventually(
+        async () => visibleText(message),
+        (text) => text.includes('Expired unanswered'),
+      );
+      await eventually(
+        async () => short.slack.messagesIn(`D${requester.slackUserId}`).map(visibleText),
+        (dms) => dms.some((dm) => dm.includes('expired: no approver answered in time')),
+      );
+      assert.equal(buttonValue(message, ACTIONS.approve), undefined, 'the buttons are gone');
+      const { response, responseId } = await short.click(APPROVER, ACTIONS.approve, workflowId);
+      const answer = await answerTo(response, responseId, true, short);
+      assert.match(answer.texts.join('\n'), /no longer pending: expired/);
+    });
   });
 
   it('a retried slash command (same trigger, x-slack-retry-num) starts exactly one workflow', async () => {
@@ -339,27 +374,17 @@ describe('bad and hostile input changes nothing', function () {
       (found) => found.length === 2,
     );
     assert.ok(refusals.every((r) => /no longer pending/.test(String(r.body.text))));
-    const principalId =
-      (await snapshot(workflowId)) && (await client().workflow.getHandle(workflowId).query(statusQuery)).principalId;
+    const { principalId } = await client().workflow.getHandle(workflowId).query(statusQuery);
     assert.equal(await isAssignedInMoto(principalId as string), true);
-    await s.click((requester as { slackUserId: string }).slackUserId, ACTIONS.revoke, workflowId);
+    await s.click(requester.slackUserId, ACTIONS.revoke, workflowId);
   });
 
   it('a deny without a reason is refused in the modal and changes nothing', async () => {
     const { workflowId } = await pendingRequest();
     const before = await snapshot(workflowId);
-    const response = await postSigned(
-      s.eventsUrl,
-      interactionBody(
-        viewSubmissionPayload({
-          user: APPROVER,
-          callbackId: DENY_MODAL.callbackId,
-          privateMetadata: workflowId,
-          values: { [DENY_MODAL.block]: { [DENY_MODAL.action]: { type: 'plain_text_input', value: '   ' } } },
-        }),
-      ),
-      { secret: SIGNING_SECRET },
-    );
+    const response = await s.submit(APPROVER, DENY_MODAL.callbackId, workflowId, {
+      [DENY_MODAL.block]: { [DENY_MODAL.action]: '   ' },
+    });
     assert.equal(response.status, 200);
     assert.deepEqual(JSON.parse(response.body), {
       response_action: 'errors',
@@ -386,22 +411,16 @@ describe('bad and hostile input changes nothing', function () {
   });
 
   it('a Revoke now by someone who is neither the requester nor an approver is refused; access stays', async () => {
-    const { workflowId, requester } = await pendingRequest();
-    await s.click(APPROVER, ACTIONS.approve, workflowId);
-    const active = await eventually(
-      () => client().workflow.getHandle(workflowId).query(statusQuery),
-      (current) => current.state === 'active',
-    );
+    const { workflowId, principalId } = await activeRequest();
     const { response, responseId } = await s.click(OUTSIDER, ACTIONS.revoke, workflowId);
     const answer = await answerTo(response, responseId, true);
     assert.match(answer.texts.join('\n'), /Only the requester or an approver can revoke/);
     assert.equal((await snapshot(workflowId)).state, 'active');
-    assert.equal(await isAssignedInMoto(active.principalId as string), true);
+    assert.equal(await isAssignedInMoto(principalId), true);
     await s.click(APPROVER, ACTIONS.revoke, workflowId);
     await eventually(
-      () => isAssignedInMoto(active.principalId as string),
+      () => isAssignedInMoto(principalId),
       (assigned) => !assigned,
     );
-    assert.ok(requester);
   });
 });

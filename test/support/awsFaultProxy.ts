@@ -177,18 +177,44 @@ export function withStatus(statusKey: string, status: string, failureReason?: st
   };
 }
 
-/** A creation AWS accepted and then FAILED: moto never sees it, so nothing is assigned. */
+/**
+ * A creation AWS half made and then reported FAILED: the assignment really exists in moto (the proxy lets it through)
+ * while its status says FAILED, so the cleanup of a failed grant meets a real assignment to remove.
+ */
 export function failingCreation(proxy: AwsFaultProxy, failureReason: string): void {
-  const requestId = `injected-${Math.random().toString(16).slice(2)}`;
-  proxy.inject('CreateAccountAssignment', 1, async (call) =>
-    json(200, {
-      AccountAssignmentCreationStatus: { ...pick(call.input), RequestId: requestId, Status: 'IN_PROGRESS' },
-    }),
+  proxy.inject('CreateAccountAssignment', 1, withStatus('AccountAssignmentCreationStatus', 'IN_PROGRESS'));
+  proxy.inject(
+    'DescribeAccountAssignmentCreationStatus',
+    1,
+    withStatus('AccountAssignmentCreationStatus', 'FAILED', failureReason),
   );
-  proxy.inject('DescribeAccountAssignmentCreationStatus', 1, async () =>
-    json(200, {
-      AccountAssignmentCreationStatus: { RequestId: requestId, Status: 'FAILED', FailureReason: failureReason },
-    }),
+}
+
+/**
+ * A deletion reported FAILED. `applied`: AWS removed the assignment anyway (moto deleted it), so it is gone whatever
+ * the status says; otherwise moto never sees the deletion and the assignment stays.
+ */
+export function failingDeletion(proxy: AwsFaultProxy, failureReason: string, { applied }: { applied: boolean }): void {
+  const requestId = `injected-${Math.random().toString(16).slice(2)}`;
+  proxy.inject(
+    'DeleteAccountAssignment',
+    1,
+    applied
+      ? withStatus('AccountAssignmentDeletionStatus', 'IN_PROGRESS')
+      : async (call) =>
+          json(200, {
+            AccountAssignmentDeletionStatus: { ...pick(call.input), RequestId: requestId, Status: 'IN_PROGRESS' },
+          }),
+  );
+  proxy.inject(
+    'DescribeAccountAssignmentDeletionStatus',
+    1,
+    applied
+      ? withStatus('AccountAssignmentDeletionStatus', 'FAILED', failureReason)
+      : async () =>
+          json(200, {
+            AccountAssignmentDeletionStatus: { RequestId: requestId, Status: 'FAILED', FailureReason: failureReason },
+          }),
   );
 }
 

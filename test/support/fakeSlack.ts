@@ -1,11 +1,14 @@
 /**
  * A small fake of Slack's Web API (no Slack emulator exists): it answers the methods Keycard calls the way Slack
  * does, records every call, keeps the messages it was sent so tests can read what people would see, serves
- * response_url endpoints, and can fail calls on purpose. Socket Mode is served too (apps.connections.open + a
+ * response_url endpoints, and can fail calls on purpose. It refuses what Slack refuses (blocks past Block Kit's
+ * limits, text past 40,000 characters, a channel it does not know or the bot is not in), so a message Slack would
+ * drop fails the test that sent it. Socket Mode is served too (apps.connections.open + a
  * local WebSocket), see FakeSocketMode.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BLOCK_KIT_LIMITS, blockKitProblem } from './blockKitLimits';
 
 export interface SlackCall {
   method: string;
@@ -34,6 +37,13 @@ export class FakeSlack {
   readonly messages = new Map<string, StoredMessage>();
   readonly users = new Map<string, FakeUser>();
   readonly userGroups = new Map<string, string[]>();
+  /** The channels Slack knows, and whether the bot is in each; DMs join when conversations.open opens them. */
+  readonly channels = new Map<string, { botIsMember: boolean }>([
+    ['C0APPROVERS', { botIsMember: true }],
+    ['C0GENERAL', { botIsMember: false }],
+  ]);
+  /** Every call Slack refused for what it carried, with why (for a test's failure message). */
+  readonly refusals: { method: string; error: string; why: string }[] = [];
   socketModeUrl?: string;
   url = '';
   private server?: Server;
@@ -75,6 +85,11 @@ export class FakeSlack {
     this.users.set(user.id, user);
   }
 
+  /** A channel Slack knows; the bot can post only where it is a member. */
+  addChannel(id: string, { botIsMember = true }: { botIsMember?: boolean } = {}): void {
+    this.channels.set(id, { botIsMember });
+  }
+
   /**
    * The next `times` calls of `method` answer `{ ok: false, error }` ('http_500' answers HTTP 500; 'ratelimited'
    * answers HTTP 429 with `Retry-After: retryAfterSeconds`, as Slack does past a method's rate limit).
@@ -103,7 +118,11 @@ export class FakeSlack {
   ): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
     const url = new URL(req.url ?? '/', this.url);
     if (url.pathname.startsWith('/response/')) {
-      this.responses.push({ id: url.pathname.slice('/response/'.length), body: JSON.parse(raw || '{}') });
+      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
+      const refusal = this.contentRefusal('response_url', body, BLOCK_KIT_LIMITS.messageBlocks);
+      // Slack's response_url answers a refused message with HTTP 400 and drops it.
+      if (refusal) return [400, refusal];
+      this.responses.push({ id: url.pathname.slice('/response/'.length), body });
       return [200, { ok: true }];
     }
     const method = url.pathname.replace(/^\/api\//, '');
@@ -121,7 +140,57 @@ export class FakeSlack {
         ? [500, { ok: false, error: 'internal_error' }]
         : [200, { ok: false, error: failure.error }];
     }
-    return [200, this.answer(method, params)];
+    return [200, this.refusal(method, params) ?? this.answer(method, params)];
+  }
+
+  /** Slack's answer to a call it refuses for what it carries or where it goes, or undefined when it takes it. */
+  private refusal(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
+    switch (method) {
+      case 'chat.postMessage':
+      case 'chat.postEphemeral':
+      case 'chat.update':
+        return (
+          this.channelRefusal(method, String(params.channel)) ??
+          this.contentRefusal(
+            method,
+            { text: params.text, blocks: parsed(params.blocks) },
+            BLOCK_KIT_LIMITS.messageBlocks,
+          )
+        );
+      case 'views.open':
+      case 'views.publish': {
+        const view = parsed(params.view) as Record<string, unknown> | undefined;
+        return this.contentRefusal(method, { blocks: view?.blocks }, BLOCK_KIT_LIMITS.viewBlocks);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private channelRefusal(method: string, channel: string): Record<string, unknown> | undefined {
+    // A user id is a DM Slack opens on its own.
+    if (/^[UW]/.test(channel) && this.users.has(channel)) return undefined;
+    const known = this.channels.get(channel);
+    if (!known) return this.refuse(method, 'channel_not_found', `no channel ${channel}`);
+    if (!known.botIsMember) return this.refuse(method, 'not_in_channel', `the bot is not in ${channel}`);
+    return undefined;
+  }
+
+  private contentRefusal(
+    method: string,
+    content: { text?: unknown; blocks?: unknown },
+    maxBlocks: number,
+  ): Record<string, unknown> | undefined {
+    if (typeof content.text === 'string' && content.text.length > BLOCK_KIT_LIMITS.messageText) {
+      return this.refuse(method, 'msg_too_long', `text of ${content.text.length} characters`);
+    }
+    const problem = blockKitProblem(content.blocks, maxBlocks);
+    return problem ? this.refuse(method, 'invalid_blocks', problem) : undefined;
+  }
+
+  private refuse(method: string, error: string, why: string): Record<string, unknown> {
+    this.refusals.push({ method, error, why });
+    return { ok: false, error, response_metadata: { messages: [`[ERROR] ${why}`] } };
   }
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
@@ -154,8 +223,11 @@ export class FakeSlack {
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${this.clock++}.000200` };
-      case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(params.users).split(',')[0]}` } };
+      case 'conversations.open': {
+        const id = `D${String(params.users).split(',')[0]}`;
+        this.channels.set(id, { botIsMember: true });
+        return { ok: true, channel: { id } };
+      }
       case 'users.info': {
         const user = this.users.get(String(params.user));
         if (!user) return { ok: false, error: 'user_not_found' };
@@ -185,9 +257,13 @@ export class FakeSlack {
 }
 
 function blocksOf(params: Record<string, unknown>): Record<string, unknown>[] {
-  const blocks = params.blocks;
-  if (typeof blocks === 'string') return JSON.parse(blocks);
+  const blocks = parsed(params.blocks);
   return Array.isArray(blocks) ? blocks : [];
+}
+
+/** A JSON parameter as the SDK sends it: a string in form-encoded calls, a value in JSON ones. */
+function parsed(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
 function parseParams(contentType: string, raw: string): Record<string, unknown> {

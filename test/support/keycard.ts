@@ -6,7 +6,6 @@ import {
 } from '@aws-sdk/client-sso-admin';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { createActivities } from '../../src/activities';
 import { laterLeaseFrom } from '../../src/activities/leases';
 import { Reconciler, type ReconcileMode, type ReconcilePolicy } from '../../src/services/reconcile';
@@ -18,19 +17,10 @@ import { signalRevokeFrom, workflowStateFrom } from '../../src/runtime/temporalP
 import type { AccessRequest } from '../../src/domain/grant';
 import { createLogger } from '../../src/logger';
 import { connectMongo } from '../../src/mongo';
+import { CapturedLog } from './capturedLog';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
-/** Log lines a worker wrote during a test, parsed; the real logger writes them. */
-export class CapturedLog extends Writable {
-  readonly lines: Record<string, unknown>[] = [];
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
-    done();
-  }
-  errors(): Record<string, unknown>[] {
-    return this.lines.filter((line) => line.level === 'error');
-  }
-}
+export { CapturedLog };
 
 export const TEST_SLACK_BOT_TOKEN = 'xoxb-test-bot-token-not-a-secret';
 export const TEST_APPROVER_CHANNEL = 'C0APPROVERS';
@@ -165,6 +155,18 @@ export async function newRequest(
   };
 }
 
+/**
+ * A fresh request as the Slack app starts one: nobody has approved it yet, it asks U0APPROVER in the approver
+ * channel and waits an hour for an answer (`overrides.slack` changes the routing).
+ */
+export function newSlackRequest(overrides: Partial<AccessRequest> = {}): ReturnType<typeof newRequest> {
+  return newRequest({
+    approvedBy: undefined,
+    slack: { approverChannel: TEST_APPROVER_CHANNEL, approvers: ['U0APPROVER'], requestTimeout: '1h' },
+    ...overrides,
+  });
+}
+
 /** Assigns straight in moto, not through the proxy: standing access made by hand, or a crowd on a target. */
 export async function assignInMoto(target: { accountId: string; permissionSetArn: string }, principalId: string) {
   const { motoUrl, seed } = stand();
@@ -201,10 +203,14 @@ export async function isAssignedInMoto(
   return false;
 }
 
+/**
+ * Polls `probe` until `accept` takes its value. The timeout only guards against a hang (a generous minute): how fast
+ * Keycard gets there is the bench's question, never a test's.
+ */
 export async function eventually<T>(
   probe: () => Promise<T>,
   accept: (value: T) => boolean,
-  { timeoutMs = 20_000, intervalMs = 100 } = {},
+  { timeoutMs = 60_000, intervalMs = 100 } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -6,9 +6,8 @@
 import type { App } from '@slack/bolt';
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { parseDuration } from '../../src/domain/duration';
 import { createLogger } from '../../src/logger';
-import { createSlackApp, type SlackAppConfig } from '../../src/slack/app';
+import { createSlackApp } from '../../src/slack/app';
 import type { FakeSlack } from './fakeSlack';
 import { CapturedLog, TEST_SLACK_BOT_TOKEN } from './keycard';
 import { freePort } from './processes';
@@ -19,8 +18,7 @@ import {
   slashCommandBody,
   type SignedResponse,
 } from './slackRequests';
-import { APPROVER, APPROVER_CHANNEL, SIGNING_SECRET } from './slackStand';
-import { stand } from './stand';
+import { APPROVER, APPROVER_CHANNEL, SIGNING_SECRET, testSlackAppConfig } from './slackStand';
 
 export interface SlackAppInstance {
   app: App;
@@ -38,24 +36,7 @@ export function slackWorkerEnv(slack: FakeSlack): Record<string, string> {
 export async function startSlackApp(client: Client, taskQueue: string, slack: FakeSlack): Promise<SlackAppInstance> {
   slack.addUser({ id: APPROVER, email: 'approver@example.com' });
   const port = await freePort();
-  const { seed } = stand();
-  const config: SlackAppConfig = {
-    SLACK_BOT_TOKEN: TEST_SLACK_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_APP_TOKEN: undefined,
-    SLACK_API_URL: slack.apiUrl,
-    APPROVER_CHANNEL,
-    APPROVERS: [APPROVER],
-    PORT: port,
-    REQUEST_TIMEOUT: parseDuration('1h'),
-    GRANT_TTL: parseDuration('4h'),
-    MAX_GRANT_DURATION: parseDuration('8h'),
-    MAX_TOTAL_GRANT_DURATION: parseDuration('12h'),
-    EXPIRY_WARNING: parseDuration('15m'),
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    TARGET_ACCOUNT_ID: seed.accountId,
-    PERMISSION_SET_ARN: seed.permissionSetArn,
-  };
+  const config = testSlackAppConfig({ slackApiUrl: slack.apiUrl, taskQueue, port, APPROVERS: [APPROVER] });
   const log = new CapturedLog();
   const app = createSlackApp({ config, temporal: client, logger: createLogger('info', log), socketMode: false });
   await app.start();

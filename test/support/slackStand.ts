@@ -79,25 +79,13 @@ export async function startSlackStand(
   slack.userGroups.set(APPROVER_GROUP, [GROUP_APPROVER]);
   const worker = await startWorker(env, { slackApiUrl: slack.apiUrl });
   const port = await freePort();
-  const { seed } = stand();
-  const config: SlackAppConfig = {
-    SLACK_BOT_TOKEN: TEST_SLACK_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  const config = testSlackAppConfig({
+    slackApiUrl: slack.apiUrl,
+    taskQueue: worker.taskQueue,
+    port,
     SLACK_APP_TOKEN: socketMode ? 'xapp-test-app-token-not-a-secret' : undefined,
-    SLACK_API_URL: slack.apiUrl,
-    APPROVER_CHANNEL,
-    APPROVERS: [APPROVER, APPROVER_GROUP],
-    PORT: port,
-    REQUEST_TIMEOUT: parseDuration('1h'),
-    GRANT_TTL: parseDuration('4h'),
-    MAX_GRANT_DURATION: parseDuration('8h'),
-    MAX_TOTAL_GRANT_DURATION: parseDuration('12h'),
-    EXPIRY_WARNING: parseDuration('15m'),
-    TEMPORAL_TASK_QUEUE: worker.taskQueue,
-    TARGET_ACCOUNT_ID: seed.accountId,
-    PERMISSION_SET_ARN: seed.permissionSetArn,
     ...overrides,
-  };
+  });
   const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   const appLog = new CapturedLog();
   const app = createSlackApp({ config, temporal: env.client, logger: createLogger('info', appLog), socketMode });
@@ -143,6 +131,37 @@ export async function startSlackStand(
       await worker.stop();
       await slack.stop();
     },
+  };
+}
+
+/**
+ * The Slack app's settings on the stand: the fake Slack, the seeded target, the signing secret above, approvers
+ * U0APPROVER and the group S0APPROVERS, and the documented default durations; `overrides` change any of them.
+ */
+export function testSlackAppConfig({
+  slackApiUrl,
+  taskQueue,
+  port,
+  ...overrides
+}: { slackApiUrl: string; taskQueue: string; port: number } & Partial<SlackAppConfig>): SlackAppConfig {
+  const { seed } = stand();
+  return {
+    SLACK_BOT_TOKEN: TEST_SLACK_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_APP_TOKEN: undefined,
+    SLACK_API_URL: slackApiUrl,
+    APPROVER_CHANNEL,
+    APPROVERS: [APPROVER, APPROVER_GROUP],
+    PORT: port,
+    REQUEST_TIMEOUT: parseDuration('1h'),
+    GRANT_TTL: parseDuration('4h'),
+    MAX_GRANT_DURATION: parseDuration('8h'),
+    MAX_TOTAL_GRANT_DURATION: parseDuration('12h'),
+    EXPIRY_WARNING: parseDuration('15m'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    TARGET_ACCOUNT_ID: seed.accountId,
+    PERMISSION_SET_ARN: seed.permissionSetArn,
+    ...overrides,
   };
 }
 

@@ -1,7 +1,7 @@
 /** Secrets never reach a log line: not in fields, messages, nor error dumps. */
 import assert from 'node:assert/strict';
 import { createLogger, secretValues } from '../src/logger';
-import { CapturedLog } from './support/keycard';
+import { CapturedLog } from './support/capturedLog';
 
 describe('the logger', function () {
   const config = {

@@ -1,0 +1,156 @@
+/** The one configuration loader: defaults, every problem named at once, and the checks across variables. */
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../src/config';
+import { REQUIRED_ENV } from './support/configEnv';
+
+const valid: Record<string, string> = REQUIRED_ENV;
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail('the configuration was accepted');
+}
+
+describe('configuration from the environment', function () {
+  it('fills in the documented defaults', () => {
+    const config = loadConfig(valid);
+    assert.equal(config.TEMPORAL_ADDRESS, 'localhost:7233');
+    assert.equal(config.TEMPORAL_NAMESPACE, 'default');
+    assert.equal(config.TEMPORAL_TASK_QUEUE, 'keycard');
+    assert.equal(config.GRANT_TTL, 4 * 3_600_000);
+    assert.equal(config.TEMPORAL_TLS, false);
+    assert.equal(config.IDENTITY_CENTER_RATE, 20);
+    assert.equal(config.WORKFLOW_CACHE_SIZE, 250);
+  });
+
+  it('names every missing variable at once, with an example', () => {
+    const found = problems({});
+    for (const name of Object.keys(valid)) {
+      assert.ok(
+        found.some((problem) => problem.startsWith(`${name} `)),
+        `${name} is named in ${JSON.stringify(found)}`,
+      );
+    }
+    assert.ok(found.every((problem) => /example/.test(problem)));
+  });
+
+  it('names the bad variable and says what is wrong with it', () => {
+    assert.deepEqual(problems({ ...valid, TARGET_ACCOUNT_ID: '1234' }), [
+      'TARGET_ACCOUNT_ID must be a 12-digit AWS account id (example: 123456789012)',
+    ]);
+    assert.deepEqual(problems({ ...valid, GRANT_TTL: 'four hours' }), ['GRANT_TTL not a duration (example: 4h)']);
+    assert.deepEqual(problems({ ...valid, WORKFLOW_CACHE_SIZE: '1' }), [
+      'WORKFLOW_CACHE_SIZE must be a whole number of at least 2',
+    ]);
+    assert.match(problems({ ...valid, MONGODB_URL: 'http://x' })[0], /^MONGODB_URL must start with mongodb:\/\//);
+    assert.match(
+      problems({ ...valid, TEMPORAL_TLS_CERT_PATH: '/x.pem' })[0],
+      /TEMPORAL_TLS_KEY_PATH must be set together/,
+    );
+  });
+
+  it('never repeats a secret value in its messages', () => {
+    const secret = 'super-secret-api-key-value';
+    const error = (() => {
+      try {
+        loadConfig({ ...valid, TEMPORAL_API_KEY: secret, TARGET_ACCOUNT_ID: 'x' });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    assert.ok(error);
+    assert.ok(!error.message.includes(secret));
+  });
+
+  it('refuses a default grant longer than the longest grant allowed, and takes one exactly as long', () => {
+    assert.deepEqual(problems({ ...valid, GRANT_TTL: '9h', MAX_GRANT_DURATION: '8h' }), [
+      'GRANT_TTL must not be longer than MAX_GRANT_DURATION',
+    ]);
+    assert.deepEqual(problems({ ...valid, GRANT_TTL: '5h', MAX_GRANT_DURATION: '4h' }), [
+      'GRANT_TTL must not be longer than MAX_GRANT_DURATION',
+    ]);
+    const config = loadConfig({ ...valid, GRANT_TTL: '8h', MAX_GRANT_DURATION: '8h' });
+    assert.equal(config.GRANT_TTL, config.MAX_GRANT_DURATION);
+  });
+
+  it('wants the mTLS client certificate and key together, either one alone is refused', () => {
+    const together = 'TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client pair)';
+    assert.deepEqual(problems({ ...valid, TEMPORAL_TLS_CERT_PATH: '/tls/client.pem' }), [together]);
+    assert.deepEqual(problems({ ...valid, TEMPORAL_TLS_KEY_PATH: '/tls/client.key' }), [together]);
+    const config = loadConfig({
+      ...valid,
+      TEMPORAL_TLS_CERT_PATH: '/tls/client.pem',
+      TEMPORAL_TLS_KEY_PATH: '/tls/client.key',
+    });
+    assert.deepEqual(
+      [config.TEMPORAL_TLS_CERT_PATH, config.TEMPORAL_TLS_KEY_PATH],
+      ['/tls/client.pem', '/tls/client.key'],
+    );
+  });
+
+  it('reads TEMPORAL_TLS as a flag and refuses what is not one', () => {
+    for (const [text, on] of [
+      ['true', true],
+      ['1', true],
+      ['yes', true],
+      ['false', false],
+      ['0', false],
+      ['no', false],
+    ] as const) {
+      assert.equal(loadConfig({ ...valid, TEMPORAL_TLS: text }).TEMPORAL_TLS, on, text);
+    }
+    assert.match(problems({ ...valid, TEMPORAL_TLS: 'maybe' })[0], /^TEMPORAL_TLS /);
+  });
+
+  it('for the Slack app, takes a signing secret (HTTP) or an app token (Socket Mode), and wants one of them', () => {
+    const slack = {
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      APPROVER_CHANNEL: 'C0123456789',
+      APPROVERS: 'U0123ABCD,S0456EFGH',
+    };
+    const either = 'SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode, xapp-…) is required';
+    const slackProblems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, { slack: true });
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems;
+      }
+    };
+    assert.deepEqual(slackProblems({ ...valid, ...slack }), [either]);
+    assert.deepEqual(slackProblems({ ...valid, ...slack, SLACK_SIGNING_SECRET: 'signing-secret-42' }), []);
+    assert.deepEqual(slackProblems({ ...valid, ...slack, SLACK_APP_TOKEN: 'xapp-1-abc' }), []);
+    assert.deepEqual(loadConfig({ ...valid, ...slack, SLACK_APP_TOKEN: 'xapp-1-abc' }, { slack: true }).APPROVERS, [
+      'U0123ABCD',
+      'S0456EFGH',
+    ]);
+    assert.doesNotThrow(() => loadConfig(valid), 'the worker alone needs no Slack settings');
+  });
+
+  it('for the Slack app, lists the missing Slack settings together with the rest', () => {
+    let found: string[] = [];
+    try {
+      loadConfig({ MONGODB_URL: valid.MONGODB_URL }, { slack: true });
+    } catch (error) {
+      found = (error as ConfigError).problems;
+    }
+    for (const name of [
+      'AWS_REGION',
+      'TARGET_ACCOUNT_ID',
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'APPROVER_CHANNEL',
+      'APPROVERS',
+    ]) {
+      assert.ok(
+        found.some((problem) => problem.startsWith(name)),
+        `${name} in ${JSON.stringify(found)}`,
+      );
+    }
+  });
+});

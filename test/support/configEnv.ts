@@ -1,0 +1,9 @@
+/** The settings every Keycard process needs, with valid example values: tests of the config start from these. */
+export const REQUIRED_ENV = {
+  MONGODB_URL: 'mongodb://127.0.0.1:27017/keycard',
+  AWS_REGION: 'eu-west-1',
+  IDENTITY_CENTER_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+  IDENTITY_STORE_ID: 'd-1234567890',
+  TARGET_ACCOUNT_ID: '123456789012',
+  PERMISSION_SET_ARN: 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef',
+} as const;
