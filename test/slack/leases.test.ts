@@ -1,4 +1,5 @@
 /** A second /prod-access from someone who already holds or awaits the same access starts nothing new. */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import assert from 'node:assert/strict';
 import { grantWorkflowId } from '../../src/domain/grant';
 import { requestIdFor } from '../../src/slack/app';
@@ -61,7 +62,7 @@ describe('a second request for access one already holds or awaits', function () 
     await listedAs(first.workflowId, 'pending');
     const second = await slash(requester.slackUserId, 'second ask');
     assert.match(second.reply, /already have a request for this access waiting/);
-    await assert.rejects(client().workflow.getHandle(second.workflowId).describe());
+    await assert.rejects(client().workflow.getHandle(second.workflowId).describe(), WorkflowNotFoundError);
     assert.equal((await requestsOf(requester.slackUserId)).length, 1);
     await client().workflow.getHandle(first.workflowId).cancel();
   });
@@ -82,7 +83,7 @@ describe('a second request for access one already holds or awaits', function () 
     await listedAs(first.workflowId, 'active');
     const second = await slash(requester.slackUserId, '2h the outage is not over');
     assert.match(second.reply, /already have this access; your request went to the approvers .* as an extension of 2h/);
-    await assert.rejects(client().workflow.getHandle(second.workflowId).describe());
+    await assert.rejects(client().workflow.getHandle(second.workflowId).describe(), WorkflowNotFoundError);
     const status = await handle.query(statusQuery);
     assert.equal(status.pendingExtension?.duration, '2h');
     assert.equal(status.pendingExtension?.reason, 'the outage is not over');
