@@ -98,14 +98,17 @@ describe('a grant on the time-skipping server', function () {
   it('a requester with no Identity Center user is not granted anything, and the audit says why', async () => {
     const { timeSkipping, aws } = stand();
     const { request } = await newRequest({ requester: { slackUserId: 'UNOBODY', email: 'nobody@example.com' } });
+    const before = aws.calls.length;
     const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
     const final = await handle.result();
     assert.equal(final.state, 'failed');
     assert.equal(final.ending, 'failed');
     assert.match(final.failureReason ?? '', /No Identity Center user has the email nobody@example.com/);
-    assert.equal(
-      aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === undefined).length,
-      0,
+    // Tests in this file run one after another, so every call since `before` is this request's.
+    assert.deepEqual(
+      aws.calls.slice(before).filter((call) => call.operation === 'CreateAccountAssignment'),
+      [],
+      'no assignment is asked for',
     );
     const events = await (await records()).events(request.requestId);
     assert.deepEqual(
@@ -175,12 +178,24 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
   });
 
   it('a creation that Identity Center reports FAILED ends failed, with no assignment, and the audit says why', async () => {
-    const { timeSkipping } = stand();
+    const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest();
-    failingCreation(stand().aws, 'Received a 404 status error: permission set not provisioned');
+    failingCreation(aws, 'Received a 404 status error: permission set not provisioned');
     const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
     const final = await handle.result();
     assert.equal(final.state, 'failed');
+    assert.equal(final.ending, 'failed');
+    const creations = aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+    assert.deepEqual(
+      creations.map((call) => [call.status, call.injected]),
+      [[200, true]],
+      'moto really made the assignment; only its status said FAILED',
+    );
+    const deletions = aws.callsOf('DeleteAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+    assert.ok(
+      deletions.some((call) => call.status === 200 && !call.injected),
+      'the half-made assignment is really deleted',
+    );
     assert.equal(await isAssignedInMoto(userId), false);
     const grant = await (await records()).grant(request.requestId);
     assert.equal(grant?.state, 'failed');
