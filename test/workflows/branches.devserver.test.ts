@@ -155,10 +155,10 @@ describe('grant branches on the dev server', function () {
     await revokeAndEnd(handle, principalId);
   });
 
-  /** No creation was ever asked for this person (the proxy sees every call the worker makes). */
-  function creationsFor(principalId: string): number {
+  /** How many `operation` calls for this person reached the AWS proxy (it sees every call the worker makes). */
+  function callsFor(operation: string, principalId: string): number {
     return stand()
-      .aws.callsOf('CreateAccountAssignment')
+      .aws.callsOf(operation)
       .filter((call) => call.input.PrincipalId === principalId).length;
   }
 
@@ -175,7 +175,7 @@ describe('grant branches on the dev server', function () {
       ['denied', 'denied', APPROVER, 'not during the freeze'],
     );
     assert.deepEqual(await eventTypes(request.requestId), ['requested', 'denied']);
-    assert.equal(creationsFor(principalId), 0, 'no assignment was ever asked for');
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
     assert.equal(await isAssignedInMoto(principalId), false);
   });
 
@@ -194,7 +194,7 @@ describe('grant branches on the dev server', function () {
         ['expired', 'keycard', 'no decision within 2s'],
       ],
     );
-    assert.equal(creationsFor(principalId), 0, 'no assignment was ever asked for');
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
   });
 
   it('a request revoked while it waits for an approver is withdrawn: it ends revoked, and nothing is assigned', async () => {
@@ -207,11 +207,9 @@ describe('grant branches on the dev server', function () {
       ['revoked', 'withdrawn', requesterId, 'fixed it myself'],
     );
     assert.deepEqual(await eventTypes(request.requestId), ['requested', 'revoked']);
-    assert.equal(creationsFor(principalId), 0, 'no assignment was ever asked for');
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
     assert.equal(
-      stand()
-        .aws.callsOf('DeleteAccountAssignment')
-        .filter((call) => call.input.PrincipalId === principalId).length,
+      callsFor('DeleteAccountAssignment', principalId),
       0,
       'nothing to remove, so nothing was asked of Identity Center',
     );
@@ -239,7 +237,7 @@ describe('grant branches on the dev server', function () {
       ],
     );
     assert.equal(await isAssignedInMoto(principalId), false);
-    assert.equal(creationsFor(principalId), 0, 'no assignment was ever asked for');
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
   });
 
   it('a creation Identity Center half made and reported FAILED is cleaned up: the real assignment is deleted', async () => {
