@@ -3,7 +3,6 @@
  * a revoke that did not hold, one item of a sweep failing, overlapping leases, every worker down past the expiry,
  * an assignment removed by hand, and `keycard reconcile` with Temporal stopped.
  */
-import { DeleteAccountAssignmentCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -26,10 +25,10 @@ import {
   startWorker,
   TEST_APPROVER_CHANNEL,
   type TestWorker,
+  unassignInMoto,
 } from './support/keycard';
 import { PROJECT_ROOT, tool } from './support/processes';
 import {
-  awsClientConfig,
   createIdentityStoreUser,
   createPermissionSet,
   identityCenterEnv,
@@ -83,19 +82,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   const assigned = (principalId: string) => isAssignedInMoto(principalId, target);
 
   /** Removes an assignment straight in moto, as someone in the AWS console would. */
-  const unassignByHand = async (principalId: string) => {
-    const { motoUrl, seed } = stand();
-    await new SSOAdminClient(awsClientConfig(motoUrl)).send(
-      new DeleteAccountAssignmentCommand({
-        InstanceArn: seed.instanceArn,
-        TargetId: target.accountId,
-        TargetType: 'AWS_ACCOUNT',
-        PermissionSetArn: target.permissionSetArn,
-        PrincipalType: 'USER',
-        PrincipalId: principalId,
-      }),
-    );
-  };
+  const unassignByHand = (principalId: string) => unassignInMoto(target, principalId);
 
   /** Starts a grant on this file's target and waits until its record says active (the sweep reads records). */
   const activeGrant = async (request: AccessRequest, taskQueue = worker.taskQueue) => {

@@ -18,9 +18,9 @@ import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { awsError } from '../support/awsFaultProxy';
 import { FakeSlack } from '../support/fakeSlack';
-import { eventually, newRequest, startWorker, type TestWorker } from '../support/keycard';
+import { eventually, newRequest, newSlackRequest, startWorker, type TestWorker } from '../support/keycard';
 import { PROJECT_ROOT, tool } from '../support/processes';
-import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
+import { APPROVER } from '../support/slackStand';
 import { stand } from '../support/stand';
 
 const HISTORIES = path.join(PROJECT_ROOT, 'test/histories');
@@ -70,16 +70,7 @@ describe('recording workflow histories for the replay test', function () {
 
   async function startRequest(overrides: Partial<AccessRequest> = {}, slackRouted = false) {
     const requestId = `recorded-${randomUUID().slice(0, 8)}`;
-    const { request } = await newRequest({
-      requestId,
-      ...(slackRouted
-        ? {
-            approvedBy: undefined,
-            slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER], requestTimeout: '1h' },
-          }
-        : {}),
-      ...overrides,
-    });
+    const { request } = await (slackRouted ? newSlackRequest : newRequest)({ requestId, ...overrides });
     const handle = await startAccessRequest(env().client, worker.taskQueue, request);
     if (slackRouted) {
       await eventually(

@@ -6,7 +6,7 @@ import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';
-import { appHomeOpenedBody, interactionBody, postSigned, viewSubmissionPayload } from '../support/slackRequests';
+import { appHomeOpenedBody, postSigned } from '../support/slackRequests';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -142,20 +142,9 @@ describe('the Slack front door, end to end over HTTP', function () {
     const view = JSON.parse(String(modal?.params.view));
     assert.equal(view.private_metadata, workflowId);
 
-    const submitted = await postSigned(
-      s.eventsUrl,
-      interactionBody(
-        viewSubmissionPayload({
-          user: APPROVER,
-          callbackId: DENY_MODAL.callbackId,
-          privateMetadata: workflowId,
-          values: {
-            [DENY_MODAL.block]: { [DENY_MODAL.action]: { type: 'plain_text_input', value: 'use the read replica' } },
-          },
-        }),
-      ),
-      { secret: SIGNING_SECRET },
-    );
+    const submitted = await s.submit(APPROVER, DENY_MODAL.callbackId, workflowId, {
+      [DENY_MODAL.block]: { [DENY_MODAL.action]: 'use the read replica' },
+    });
     assert.equal(submitted.status, 200);
     await eventually(
       async () => visibleText(approval),

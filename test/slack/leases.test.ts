@@ -1,7 +1,5 @@
 /** A second /prod-access from someone who already holds or awaits the same access starts nothing new. */
 import assert from 'node:assert/strict';
-import { grantWorkflowId } from '../../src/domain/grant';
-import { requestIdFor } from '../../src/slack/app';
 import { ACTIONS } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
@@ -23,10 +21,10 @@ describe('a second request for access one already holds or awaits', function () 
   async function slash(userId: string, text: string) {
     const { triggerId } = await s.slash(userId, text);
     const reply = await eventually(
-      async () => s.slack.responses.filter((r) => r.id === triggerId).map((r) => String(r.body.text)),
+      async () => s.answersTo(triggerId),
       (texts) => texts.length > 0,
     );
-    return { triggerId, reply: reply.join('\n'), workflowId: grantWorkflowId(requestIdFor('T0TEST', triggerId)) };
+    return { triggerId, reply: reply.join('\n'), workflowId: s.workflowIdOf(triggerId) };
   }
 
   /** Temporal's visibility is eventually consistent: wait until the grant is listed in `state`. */
@@ -61,7 +59,7 @@ describe('a second request for access one already holds or awaits', function () 
     await listedAs(first.workflowId, 'pending');
     const second = await slash(requester.slackUserId, 'second ask');
     assert.match(second.reply, /already have a request for this access waiting/);
-    await assert.rejects(client().workflow.getHandle(second.workflowId).describe());
+    await s.assertNotStarted(second.triggerId);
     assert.equal((await requestsOf(requester.slackUserId)).length, 1);
     await client().workflow.getHandle(first.workflowId).cancel();
   });
@@ -82,7 +80,7 @@ describe('a second request for access one already holds or awaits', function () 
     await listedAs(first.workflowId, 'active');
     const second = await slash(requester.slackUserId, '2h the outage is not over');
     assert.match(second.reply, /already have this access; your request went to the approvers .* as an extension of 2h/);
-    await assert.rejects(client().workflow.getHandle(second.workflowId).describe());
+    await s.assertNotStarted(second.triggerId);
     const status = await handle.query(statusQuery);
     assert.equal(status.pendingExtension?.duration, '2h');
     assert.equal(status.pendingExtension?.reason, 'the outage is not over');

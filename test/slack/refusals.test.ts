@@ -2,11 +2,8 @@
  * Durations and reasons people type at the Slack edge are checked there, with the rules the workflow's validators
  * use: a refusal in words, before anything reaches a workflow, and the person can then ask normally.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import assert from 'node:assert/strict';
-import { grantWorkflowId } from '../../src/domain/grant';
 import { MAX_REASON_LENGTH } from '../../src/domain/requestText';
-import { requestIdFor } from '../../src/slack/app';
 import { ACTIONS, DENY_MODAL, EXTENSION_MODAL } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
@@ -25,24 +22,6 @@ describe('durations and reasons refused at the Slack edge', function () {
     await s?.stop();
   });
 
-  async function notStarted(triggerId: string): Promise<void> {
-    const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
-    await assert.rejects(client().workflow.getHandle(workflowId).describe(), WorkflowNotFoundError);
-  }
-
-  /** A new requester's request, once its approval message is in the approvers' channel. */
-  async function pendingRequest() {
-    const requester = await newRequester(s.slack);
-    const { triggerId } = await s.slash(requester.slackUserId, 'checking the queue backlog');
-    const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
-    await eventually(
-      async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
-      (found) => found !== undefined,
-      { timeoutMs: 60_000 },
-    );
-    return { workflowId, requester };
-  }
-
   async function snapshot(workflowId: string) {
     const status = await client().workflow.getHandle(workflowId).query(statusQuery);
     return { state: status.state, history: status.history.length, pendingExtension: status.pendingExtension };
@@ -53,21 +32,20 @@ describe('durations and reasons refused at the Slack edge', function () {
     const refused = await s.slash(requester.slackUserId, '0.0001s x');
     assert.equal(refused.response.status, 200);
     assert.match(String(refused.response.json().text), /"0\.0001s" is shorter than the 1s Keycard grants at least/);
-    await notStarted(refused.triggerId);
+    await s.assertNotStarted(refused.triggerId);
 
     const { triggerId } = await s.slash(requester.slackUserId, '1h checking the replica lag');
-    const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
+    const workflowId = s.workflowIdOf(triggerId);
     const message = (await eventually(
       async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
       (found) => found !== undefined,
-      { timeoutMs: 60_000 },
     )) as StoredMessage;
     assert.match(visibleText(message), new RegExp(`<@${requester.slackUserId}> requests production access`));
     assert.match(visibleText(message), /\*Duration:\* 1h/);
   });
 
   it(`a deny reason over ${MAX_REASON_LENGTH} characters is refused in the modal and changes nothing`, async () => {
-    const { workflowId } = await pendingRequest();
+    const { workflowId } = await s.pendingRequest();
     const before = await snapshot(workflowId);
     const response = await s.submit(APPROVER, DENY_MODAL.callbackId, workflowId, {
       [DENY_MODAL.block]: { [DENY_MODAL.action]: 'n'.repeat(MAX_REASON_LENGTH + 1) },
@@ -87,14 +65,13 @@ describe('durations and reasons refused at the Slack edge', function () {
     let requesterId: string;
 
     before(async () => {
-      const pending = await pendingRequest();
+      const pending = await s.pendingRequest();
       workflowId = pending.workflowId;
       requesterId = pending.requester.slackUserId;
       await s.click(APPROVER, ACTIONS.approve, workflowId);
       await eventually(
         () => snapshot(workflowId),
         (current) => current.state === 'active',
-        { timeoutMs: 60_000 },
       );
     });
     after(async () => {
@@ -187,14 +164,12 @@ describe('durations and reasons refused at the Slack edge', function () {
       const current = await eventually(
         () => client().workflow.getHandle(workflowId).query(statusQuery),
         (status) => status.pendingExtension !== undefined,
-        { timeoutMs: 60_000 },
       );
       assert.equal(current.pendingExtension?.duration, '1h');
       assert.equal(current.pendingExtension?.reason, 'incident still open');
       await eventually(
         async () => s.slack.messagesIn(APPROVER_CHANNEL).map(visibleText),
         (texts) => texts.some((text) => text.includes(`<@${requesterId}> asks to extend production access`)),
-        { timeoutMs: 60_000 },
       );
     });
   });

@@ -3,21 +3,12 @@
  * it is taken while access exists or may still come to exist, and refused only once the request has ended.
  */
 import assert from 'node:assert/strict';
-import { grantWorkflowId, type Revocation } from '../../src/domain/grant';
-import { requestIdFor } from '../../src/slack/app';
+import type { Revocation } from '../../src/domain/grant';
 import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { denyUpdate, statusQuery } from '../../src/workflows/definitions';
 import { withStatus } from '../support/awsFaultProxy';
-import { buttonValue } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto } from '../support/keycard';
-import {
-  APPROVER,
-  APPROVER_CHANNEL,
-  newRequester,
-  OUTSIDER,
-  startSlackStand,
-  type SlackStand,
-} from '../support/slackStand';
+import { APPROVER, OUTSIDER, startSlackStand, type SlackStand } from '../support/slackStand';
 import { stand } from '../support/stand';
 
 describe('Revoke now from Slack, whatever the request is doing', function () {
@@ -32,18 +23,7 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
     await s?.stop();
   });
 
-  /** A new requester's request, once its approval message is in the approvers' channel. */
-  async function pendingRequest() {
-    const requester = await newRequester(s.slack);
-    const { triggerId } = await s.slash(requester.slackUserId, 'checking the replica lag');
-    const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
-    await eventually(
-      async () => s.slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
-      (found) => found !== undefined,
-      { timeoutMs: 60_000 },
-    );
-    return { workflowId, requester };
-  }
+  const pendingRequest = () => s.pendingRequest('checking the replica lag');
 
   /** The `revoke` signals the workflow received, from its history. */
   async function revokeSignals(workflowId: string): Promise<Revocation[]> {
@@ -52,11 +32,6 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
       .map((event) => event.workflowExecutionSignaledEventAttributes)
       .filter((signaled) => signaled?.signalName === 'revoke')
       .map((signaled) => JSON.parse(Buffer.from(signaled?.input?.payloads?.[0]?.data ?? []).toString('utf8')));
-  }
-
-  /** What Keycard answered on the click's response_url (nothing when it took the click). */
-  function answersTo(responseId: string): string[] {
-    return s.slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text));
   }
 
   it('a Revoke now while the grant is being made is taken: the assignment goes as soon as it is confirmed', async () => {
@@ -73,7 +48,6 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
       await eventually(
         () => isAssignedInMoto(requester.principalId),
         (assigned) => assigned,
-        { timeoutMs: 60_000 },
       );
       const granting = await status(workflowId);
       assert.equal(granting.state, 'pending');
@@ -83,21 +57,18 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
       const signals = await eventually(
         () => revokeSignals(workflowId),
         (found) => found.length > 0,
-        { timeoutMs: 60_000 },
       );
       assert.deepEqual(signals, [{ by: requester.slackUserId, reason: 'revoked from Slack' }]);
-      assert.deepEqual(answersTo(responseId), [], 'the click was not refused');
+      assert.deepEqual(s.answersTo(responseId), [], 'the click was not refused');
 
       confirming = true;
       await eventually(
         () => isAssignedInMoto(requester.principalId),
         (assigned) => !assigned,
-        { timeoutMs: 60_000 },
       );
       const ended = await eventually(
         () => status(workflowId),
         (current) => current.state === 'revoked',
-        { timeoutMs: 60_000 },
       );
       assert.equal(ended.revokedBy, requester.slackUserId);
       assert.equal(ended.revokeReason, 'revoked from Slack');
@@ -113,10 +84,9 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
     const signals = await eventually(
       () => revokeSignals(workflowId),
       (found) => found.length > 0,
-      { timeoutMs: 60_000 },
     );
     assert.deepEqual(signals, [{ by: requester.slackUserId, reason: 'revoked from Slack' }]);
-    assert.deepEqual(answersTo(responseId), [], 'the click was not refused');
+    assert.deepEqual(s.answersTo(responseId), [], 'the click was not refused');
     // Nothing was granted; the request no longer needs a decision (if the workflow still waits for one, deny it).
     assert.equal(await isAssignedInMoto(requester.principalId), false);
     await client()
@@ -129,9 +99,8 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
     const { workflowId } = await pendingRequest();
     const { responseId } = await s.click(OUTSIDER, ACTIONS.revoke, workflowId);
     const answers = await eventually(
-      async () => answersTo(responseId),
+      async () => s.answersTo(responseId),
       (found) => found.length > 0,
-      { timeoutMs: 60_000 },
     );
     assert.match(answers.join('\n'), /Only the requester or an approver can revoke this access/);
     assert.deepEqual(await revokeSignals(workflowId), []);
@@ -150,13 +119,11 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
     await eventually(
       () => status(workflowId),
       (current) => current.state === 'denied',
-      { timeoutMs: 60_000 },
     );
     const { responseId } = await s.click(requester.slackUserId, ACTIONS.revoke, workflowId);
     const answers = await eventually(
-      async () => answersTo(responseId),
+      async () => s.answersTo(responseId),
       (found) => found.length > 0,
-      { timeoutMs: 60_000 },
     );
     assert.match(
       answers.join('\n'),
@@ -171,20 +138,17 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
     await eventually(
       () => status(workflowId),
       (current) => current.state === 'active',
-      { timeoutMs: 60_000 },
     );
     await s.click(APPROVER, ACTIONS.revoke, workflowId);
     await eventually(
       () => status(workflowId),
       (current) => current.state === 'revoked',
-      { timeoutMs: 60_000 },
     );
     assert.equal(await isAssignedInMoto(requester.principalId), false);
     const { responseId } = await s.click(requester.slackUserId, ACTIONS.revoke, workflowId);
     const answers = await eventually(
-      async () => answersTo(responseId),
+      async () => s.answersTo(responseId),
       (found) => found.length > 0,
-      { timeoutMs: 60_000 },
     );
     assert.match(
       answers.join('\n'),

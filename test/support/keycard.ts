@@ -1,6 +1,7 @@
 /** Helpers that run Keycard's own worker against the stand, the way production runs it. */
 import {
   CreateAccountAssignmentCommand,
+  DeleteAccountAssignmentCommand,
   paginateListAccountAssignments,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
@@ -167,18 +168,29 @@ export function newSlackRequest(overrides: Partial<AccessRequest> = {}): ReturnT
   });
 }
 
+/** One user's assignment on a target, as the SSO Admin API names it. */
+function assignmentInput(target: { accountId: string; permissionSetArn: string }, principalId: string) {
+  return {
+    InstanceArn: stand().seed.instanceArn,
+    TargetId: target.accountId,
+    TargetType: 'AWS_ACCOUNT' as const,
+    PermissionSetArn: target.permissionSetArn,
+    PrincipalType: 'USER' as const,
+    PrincipalId: principalId,
+  };
+}
+
 /** Assigns straight in moto, not through the proxy: standing access made by hand, or a crowd on a target. */
 export async function assignInMoto(target: { accountId: string; permissionSetArn: string }, principalId: string) {
-  const { motoUrl, seed } = stand();
-  await new SSOAdminClient(awsClientConfig(motoUrl)).send(
-    new CreateAccountAssignmentCommand({
-      InstanceArn: seed.instanceArn,
-      TargetId: target.accountId,
-      TargetType: 'AWS_ACCOUNT',
-      PermissionSetArn: target.permissionSetArn,
-      PrincipalType: 'USER',
-      PrincipalId: principalId,
-    }),
+  await new SSOAdminClient(awsClientConfig(stand().motoUrl)).send(
+    new CreateAccountAssignmentCommand(assignmentInput(target, principalId)),
+  );
+}
+
+/** Removes an assignment straight in moto, not through the proxy, as someone in the AWS console would. */
+export async function unassignInMoto(target: { accountId: string; permissionSetArn: string }, principalId: string) {
+  await new SSOAdminClient(awsClientConfig(stand().motoUrl)).send(
+    new DeleteAccountAssignmentCommand(assignmentInput(target, principalId)),
   );
 }
 

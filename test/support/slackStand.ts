@@ -1,13 +1,17 @@
 /** Keycard's Slack side on the stand: a fake Slack, a Slack-enabled worker, and the Bolt app over HTTP. */
 import type { App } from '@slack/bolt';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from '../../src/domain/duration';
+import { grantWorkflowId } from '../../src/domain/grant';
 import { createLogger } from '../../src/logger';
-import { createSlackApp, type SlackAppConfig } from '../../src/slack/app';
-import { FakeSlack } from './fakeSlack';
+import { createSlackApp, requestIdFor, type SlackAppConfig } from '../../src/slack/app';
+import { ACTIONS } from '../../src/views';
+import { buttonValue, FakeSlack, type StoredMessage } from './fakeSlack';
 import { FakeSocketMode } from './fakeSocketMode';
-import { CapturedLog, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
+import { CapturedLog, eventually, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
 import { freePort } from './processes';
 import {
   blockActionPayload,
@@ -57,6 +61,18 @@ export interface SlackStand {
     workflowId: string,
     values: Record<string, Record<string, string>>,
   ): Promise<SignedResponse>;
+  /** The grant workflow a `/prod-access` with this trigger id starts (the team is the fake Slack's T0TEST). */
+  workflowIdOf(triggerId: string): string;
+  /** A new requester's `/prod-access <reason>`, once its approval message is in the approvers' channel. */
+  pendingRequest(reason?: string): Promise<{
+    workflowId: string;
+    message: StoredMessage;
+    requester: { slackUserId: string; email: string; principalId: string };
+  }>;
+  /** What Keycard sent to this response URL (nothing when it took the click without a word). */
+  answersTo(responseId: string): string[];
+  /** Asserts that the `/prod-access` with this trigger id started no workflow (not found, not merely unreachable). */
+  assertNotStarted(triggerId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +106,7 @@ export async function startSlackStand(
   const appLog = new CapturedLog();
   const app = createSlackApp({ config, temporal: env.client, logger: createLogger('info', appLog), socketMode });
   await app.start();
-  return {
+  const slackStand: SlackStand = {
     slack,
     worker,
     app,
@@ -125,6 +141,23 @@ export async function startSlackStand(
       const payload = viewSubmissionPayload({ user, callbackId, privateMetadata: workflowId, values: typed });
       return postSigned(eventsUrl, interactionBody(payload), { secret: SIGNING_SECRET });
     },
+    workflowIdOf,
+    async pendingRequest(reason = 'checking the queue backlog') {
+      const requester = await newRequester(slack);
+      const { triggerId } = await slackStand.slash(requester.slackUserId, reason);
+      const workflowId = workflowIdOf(triggerId);
+      const message = (await eventually(
+        async () => slack.messagesIn(APPROVER_CHANNEL).find((m) => buttonValue(m, ACTIONS.approve) === workflowId),
+        (found) => found !== undefined,
+      )) as StoredMessage;
+      return { workflowId, message, requester };
+    },
+    answersTo(responseId) {
+      return slack.responses.filter((r) => r.id === responseId).map((r) => String(r.body.text));
+    },
+    async assertNotStarted(triggerId) {
+      await assert.rejects(env.client.workflow.getHandle(workflowIdOf(triggerId)).describe(), WorkflowNotFoundError);
+    },
     async stop() {
       await app.stop();
       await socket?.stop();
@@ -132,6 +165,11 @@ export async function startSlackStand(
       await slack.stop();
     },
   };
+  return slackStand;
+}
+
+function workflowIdOf(triggerId: string): string {
+  return grantWorkflowId(requestIdFor('T0TEST', triggerId));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The grant's less travelled branches, on the dev server with a fake Slack: an extension denied, asked twice, or
- * past the maximum; a request cancelled while it waits; a half-made assignment cleaned up; approvers Slack cannot
- * expand.
+ * past the maximum; a request denied, unanswered, withdrawn or cancelled while it waits; a half-made assignment
+ * cleaned up; approvers Slack cannot expand.
  */
 import { CancelledFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import assert from 'node:assert/strict';
@@ -155,6 +155,66 @@ describe('grant branches on the dev server', function () {
     await revokeAndEnd(handle, principalId);
   });
 
+  /** How many `operation` calls for this person reached the AWS proxy (it sees every call the worker makes). */
+  function callsFor(operation: string, principalId: string): number {
+    return stand()
+      .aws.callsOf(operation)
+      .filter((call) => call.input.PrincipalId === principalId).length;
+  }
+
+  it('a request the approver denies ends denied, says who and why, and nothing is assigned', async () => {
+    const { request, principalId, handle } = await pendingRequest();
+    const answer = await handle.executeUpdate(denyUpdate, {
+      args: [{ by: APPROVER, reason: 'not during the freeze' }],
+    });
+    assert.equal(answer.state, 'denied');
+    assert.equal((await handle.result()).state, 'denied');
+    const status = await handle.query(statusQuery);
+    assert.deepEqual(
+      [status.state, status.ending, status.deniedBy, status.denyReason],
+      ['denied', 'denied', APPROVER, 'not during the freeze'],
+    );
+    assert.deepEqual(await eventTypes(request.requestId), ['requested', 'denied']);
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
+    assert.equal(await isAssignedInMoto(principalId), false);
+  });
+
+  it('a request nobody answers within its request timeout ends expired, unanswered, and nothing is assigned', async () => {
+    const { request, principalId, handle } = await pendingRequest({
+      slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER], requestTimeout: '2s' },
+    });
+    assert.equal((await handle.result()).state, 'expired');
+    const status = await handle.query(statusQuery);
+    assert.deepEqual([status.state, status.ending], ['expired', 'unanswered']);
+    const events = await (await records()).events(request.requestId);
+    assert.deepEqual(
+      events.map((event) => [event.type, event.actor, event.reason]),
+      [
+        ['requested', request.requester.email, request.reason],
+        ['expired', 'keycard', 'no decision within 2s'],
+      ],
+    );
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
+  });
+
+  it('a request revoked while it waits for an approver is withdrawn: it ends revoked, and nothing is assigned', async () => {
+    const { request, requesterId, principalId, handle } = await pendingRequest();
+    await handle.signal('revoke', { by: requesterId, reason: 'fixed it myself' });
+    assert.equal((await handle.result()).state, 'revoked');
+    const status = await handle.query(statusQuery);
+    assert.deepEqual(
+      [status.state, status.ending, status.revokedBy, status.revokeReason],
+      ['revoked', 'withdrawn', requesterId, 'fixed it myself'],
+    );
+    assert.deepEqual(await eventTypes(request.requestId), ['requested', 'revoked']);
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
+    assert.equal(
+      callsFor('DeleteAccountAssignment', principalId),
+      0,
+      'nothing to remove, so nothing was asked of Identity Center',
+    );
+  });
+
   it('a request cancelled while it waits for an approver ends denied by temporal; nothing is ever assigned', async () => {
     const { request, principalId, handle } = await pendingRequest();
     await handle.cancel();
@@ -163,7 +223,10 @@ describe('grant branches on the dev server', function () {
       (error: Error) => error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure,
     );
     const status = await handle.query(statusQuery);
-    assert.deepEqual([status.state, status.deniedBy, status.denyReason], ['denied', 'temporal', 'workflow cancelled']);
+    assert.deepEqual(
+      [status.state, status.ending, status.deniedBy, status.denyReason],
+      ['denied', 'denied', 'temporal', 'workflow cancelled'],
+    );
     assert.equal((await (await records()).grant(request.requestId))?.state, 'denied');
     const events = await (await records()).events(request.requestId);
     assert.deepEqual(
@@ -174,13 +237,7 @@ describe('grant branches on the dev server', function () {
       ],
     );
     assert.equal(await isAssignedInMoto(principalId), false);
-    assert.equal(
-      stand()
-        .aws.callsOf('CreateAccountAssignment')
-        .filter((call) => call.input.PrincipalId === principalId).length,
-      0,
-      'no assignment was ever asked for',
-    );
+    assert.equal(callsFor('CreateAccountAssignment', principalId), 0, 'no assignment was ever asked for');
   });
 
   it('a creation Identity Center half made and reported FAILED is cleaned up: the real assignment is deleted', async () => {

@@ -13,9 +13,17 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, statusQuery } from '../../src/workflows/definitions';
 import { FakeSlack } from '../support/fakeSlack';
-import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
+import {
+  eventually,
+  isAssignedInMoto,
+  newRequest,
+  newSlackRequest,
+  records,
+  startWorker,
+  type TestWorker,
+} from '../support/keycard';
 import { tempDir, tool } from '../support/processes';
-import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
+import { APPROVER } from '../support/slackStand';
 import { stand } from '../support/stand';
 
 const run = promisify(execFile);
@@ -57,10 +65,7 @@ describe('hostile inputs sent with the temporal CLI', function () {
     await slack.start();
     worker = await startWorker(stand().devServer.env, { slackApiUrl: slack.apiUrl });
     const { client } = stand().devServer.env;
-    const waiting = await newRequest({
-      approvedBy: undefined,
-      slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER], requestTimeout: '1h' },
-    });
+    const waiting = await newSlackRequest();
     pending = await startAccessRequest(client, worker.taskQueue, waiting.request);
     await eventually(
       () => pending.query(statusQuery),

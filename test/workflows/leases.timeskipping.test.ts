@@ -8,7 +8,15 @@ import { ACTIONS } from '../../src/views';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, FakeSlack, visibleText } from '../support/fakeSlack';
-import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
+import {
+  eventually,
+  isAssignedInMoto,
+  newRequest,
+  newSlackRequest,
+  records,
+  startWorker,
+  type TestWorker,
+} from '../support/keycard';
 import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
 import { awsClientConfig, stand } from '../support/stand';
 
@@ -51,11 +59,7 @@ describe('warning, extension and leases, through time skipping', function () {
   it('warns the requester 15 minutes before the end; an approved extension moves the expiry; then access ends', async () => {
     const env = stand().timeSkipping;
     const requesterId = `U0REQ${randomUUID().slice(0, 6).toUpperCase()}`;
-    const base = await newRequest({
-      approvedBy: undefined,
-      slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER], requestTimeout: '1h' },
-      duration: '4h',
-    });
+    const base = await newSlackRequest({ duration: '4h' });
     const request = { ...base.request, requester: { ...base.request.requester, slackUserId: requesterId } };
     const principal = base.userId;
     const handle = await startAccessRequest(env.client, worker.taskQueue, request);

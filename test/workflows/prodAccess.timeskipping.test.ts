@@ -15,9 +15,9 @@ import {
 import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
 import { stand } from '../support/stand';
 
-describe('a grant on the time-skipping server', function () {
-  let worker: TestWorker;
-
+/** A worker on the time-skipping server for the enclosing `describe`; faults injected by a test end with it. */
+function workerOnTheTimeSkippingServer(): () => TestWorker {
+  let worker: TestWorker | undefined;
   before(async () => {
     worker = await startWorker(stand().timeSkipping);
   });
@@ -25,12 +25,20 @@ describe('a grant on the time-skipping server', function () {
     await worker?.stop();
   });
   afterEach(() => stand().aws.clearFaults());
+  return () => {
+    if (!worker) throw new Error('the worker is not started yet');
+    return worker;
+  };
+}
+
+describe('a grant on the time-skipping server', function () {
+  const worker = workerOnTheTimeSkippingServer();
 
   it('a 4-hour grant is active in Identity Center, then revoked by keycard at its expiry', async () => {
     const { timeSkipping } = stand();
     const { request, userId } = await newRequest();
     const started = Date.now();
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
 
     const active = await eventually(
       () => handle.query(statusQuery),
@@ -65,7 +73,7 @@ describe('a grant on the time-skipping server', function () {
   it('a revoke that Identity Center refuses for longer than a round raises one alert, keeps retrying, and ends revoked', async () => {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest({ duration: '1h' });
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -76,7 +84,9 @@ describe('a grant on the time-skipping server', function () {
     const final = await handle.result();
     assert.equal(final.state, 'revoked');
     assert.equal(await isAssignedInMoto(userId), false);
-    const alerts = worker.log.errors().filter((line) => line.alert === true && line.requestId === request.requestId);
+    const alerts = worker()
+      .log.errors()
+      .filter((line) => line.alert === true && line.requestId === request.requestId);
     assert.equal(alerts.length, 1, 'one alert for the one round that closed with access in place');
     assert.match(
       String(alerts[0].msg),
@@ -98,14 +108,17 @@ describe('a grant on the time-skipping server', function () {
   it('a requester with no Identity Center user is not granted anything, and the audit says why', async () => {
     const { timeSkipping, aws } = stand();
     const { request } = await newRequest({ requester: { slackUserId: 'UNOBODY', email: 'nobody@example.com' } });
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const before = aws.calls.length;
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
     const final = await handle.result();
     assert.equal(final.state, 'failed');
     assert.equal(final.ending, 'failed');
     assert.match(final.failureReason ?? '', /No Identity Center user has the email nobody@example.com/);
-    assert.equal(
-      aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === undefined).length,
-      0,
+    // Tests in this file run one after another, so every call since `before` is this request's.
+    assert.deepEqual(
+      aws.calls.slice(before).filter((call) => call.operation === 'CreateAccountAssignment'),
+      [],
+      'no assignment is asked for',
     );
     const events = await (await records()).events(request.requestId);
     assert.deepEqual(
@@ -118,7 +131,7 @@ describe('a grant on the time-skipping server', function () {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest();
     aws.inject('CreateAccountAssignment', 3, throttle());
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -136,15 +149,7 @@ describe('a grant on the time-skipping server', function () {
 });
 
 describe('Identity Center faults, injected through the AWS proxy', function () {
-  let worker: TestWorker;
-
-  before(async () => {
-    worker = await startWorker(stand().timeSkipping);
-  });
-  after(async () => {
-    await worker?.stop();
-  });
-  afterEach(() => stand().aws.clearFaults());
+  const worker = workerOnTheTimeSkippingServer();
 
   it('a creation IN_PROGRESS for 3 polls is waited for, then granted', async () => {
     const { timeSkipping, aws } = stand();
@@ -155,7 +160,7 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
       3,
       withStatus('AccountAssignmentCreationStatus', 'IN_PROGRESS'),
     );
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state !== 'pending',
@@ -175,12 +180,24 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
   });
 
   it('a creation that Identity Center reports FAILED ends failed, with no assignment, and the audit says why', async () => {
-    const { timeSkipping } = stand();
+    const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest();
-    failingCreation(stand().aws, 'Received a 404 status error: permission set not provisioned');
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    failingCreation(aws, 'Received a 404 status error: permission set not provisioned');
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
     const final = await handle.result();
     assert.equal(final.state, 'failed');
+    assert.equal(final.ending, 'failed');
+    const creations = aws.callsOf('CreateAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+    assert.deepEqual(
+      creations.map((call) => [call.status, call.injected]),
+      [[200, true]],
+      'moto really made the assignment; only its status said FAILED',
+    );
+    const deletions = aws.callsOf('DeleteAccountAssignment').filter((call) => call.input.PrincipalId === userId);
+    assert.ok(
+      deletions.some((call) => call.status === 200 && !call.injected),
+      'the half-made assignment is really deleted',
+    );
     assert.equal(await isAssignedInMoto(userId), false);
     const grant = await (await records()).grant(request.requestId);
     assert.equal(grant?.state, 'failed');
@@ -196,7 +213,7 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
   it('a revoke that meets 5 consecutive 500s still ends revoked', async () => {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest({ duration: '30m' });
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -215,7 +232,7 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
   it('a deletion reported SUCCEEDED while the assignment is still listed is retried, never reported revoked', async () => {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest({ duration: '30m' });
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
