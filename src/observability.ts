@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { MongoClient } from 'mongodb';
+import { endingOf } from './domain/ending';
 import type { GrantEventInput } from './services/records';
 import type { Config } from './config';
 import type { Connection } from '@temporalio/client';
@@ -69,7 +70,7 @@ export function observeGrantEvent(event: GrantEventInput): void {
       break;
     }
     case 'revoked':
-      if (grant.revokedBy === 'keycard' && grant.revokeReason === 'expired' && grant.expiresAt) {
+      if (endingOf(grant) === 'expired' && grant.expiresAt) {
         metrics.revokeLateness.observe(Math.max(0, Date.parse(event.at) - Date.parse(grant.expiresAt)) / 1000);
       }
       break;

@@ -150,8 +150,15 @@ export interface GrantHistoryEntry {
   reason?: string;
 }
 
-/** What the `status` query returns. */
-export interface GrantStatus {
+/** A revoke that keeps failing: since when, how many rounds, and what Identity Center last said. */
+export interface RevokeFailing {
+  since: string;
+  rounds: number;
+  lastError: string;
+}
+
+/** What every status carries, whatever its state. */
+interface GrantStatusBase {
   requestId: string;
   state: GrantState;
   requester: Requester;
@@ -159,31 +166,110 @@ export interface GrantStatus {
   reason: string;
   duration: string;
   approvedBy?: string;
-  deniedBy?: string;
-  denyReason?: string;
   /** Who may decide (user groups expanded), for Slack requests. */
   approvers?: string[];
   principalId?: string;
-  grantedAt?: string;
-  expiresAt?: string;
-  revokedAt?: string;
-  revokedBy?: string;
-  revokeReason?: string;
-  failureReason?: string;
-  /** Set when the grant ends (state revoked, expired, denied or failed): how it ended. Absent while it lives. */
-  ending?: GrantEnding;
-  /** An extension the requester asked for that no approver has decided yet. */
-  pendingExtension?: PendingExtension;
   /** Longest total a grant may reach with extensions, e.g. '12h'. */
   maxTotalDuration?: string;
-  /** A revoke that keeps failing: since when, how many rounds, and what Identity Center last said. */
-  revokeFailing?: { since: string; rounds: number; lastError: string };
   /**
    * What happened, in order. A revoke that keeps failing adds one entry per alert, and only the latest
    * MAX_HISTORY_ENTRIES entries are kept (the audit trail keeps every event).
    */
   history: GrantHistoryEntry[];
 }
+
+/** The fields only some states have. Each state declares the others absent, so any status can be read for them. */
+interface StateFields {
+  grantedAt: string;
+  expiresAt: string;
+  /** An extension the requester asked for that no approver has decided yet. */
+  pendingExtension: PendingExtension;
+  revokeFailing: RevokeFailing;
+  revokedAt: string;
+  revokedBy: string;
+  revokeReason: string;
+  deniedBy: string;
+  denyReason: string;
+  failureReason: string;
+  /** How the grant ended: set once it ended, absent while it lives. */
+  ending: GrantEnding;
+}
+
+/** Every state field but `Has` is absent. */
+type OnlyHas<Has extends keyof StateFields> = { [Field in Exclude<keyof StateFields, Has>]?: undefined };
+
+/** Asked for, or approved and being granted. */
+export interface PendingGrant extends GrantStatusBase, OnlyHas<'revokeFailing'> {
+  state: 'pending';
+  /** Removing what a failed or cancelled grant half-made keeps failing. */
+  revokeFailing?: RevokeFailing;
+}
+
+/** Identity Center confirmed the assignment: the time box runs. */
+export interface ActiveGrant
+  extends GrantStatusBase, OnlyHas<'grantedAt' | 'expiresAt' | 'pendingExtension' | 'revokeFailing'> {
+  state: 'active';
+  grantedAt: string;
+  expiresAt: string;
+  pendingExtension?: PendingExtension;
+  revokeFailing?: RevokeFailing;
+}
+
+/** What an ended grant keeps of its active days, when it had any: absent when it was never granted. */
+type AfterAccess = 'grantedAt' | 'expiresAt' | 'pendingExtension';
+
+/**
+ * Access removed at its expiry or early, handed over to a later lease at its expiry, or withdrawn before anything was
+ * assigned. An extension nobody decided before the end stays as it was.
+ */
+export interface RevokedGrant
+  extends GrantStatusBase, OnlyHas<AfterAccess | 'revokedAt' | 'revokedBy' | 'revokeReason' | 'ending'> {
+  state: 'revoked';
+  grantedAt?: string;
+  expiresAt?: string;
+  pendingExtension?: PendingExtension;
+  revokedAt: string;
+  revokedBy: string;
+  revokeReason: string;
+  ending: 'expired' | 'revoked' | 'handed_over' | 'withdrawn';
+}
+
+/** Denied by an approver, or the workflow was cancelled while the request waited. */
+export interface DeniedGrant extends GrantStatusBase, OnlyHas<'deniedBy' | 'denyReason' | 'ending'> {
+  state: 'denied';
+  deniedBy: string;
+  denyReason?: string;
+  ending: 'denied';
+}
+
+/** A pending request nobody decided in time (its state is `expired`). */
+export interface UnansweredGrant extends GrantStatusBase, OnlyHas<'ending'> {
+  state: 'expired';
+  ending: 'unanswered';
+}
+
+/** Never granted (or its grant could not be recorded); whatever Identity Center half-did was removed. */
+export interface FailedGrant extends GrantStatusBase, OnlyHas<AfterAccess | 'failureReason' | 'ending'> {
+  state: 'failed';
+  grantedAt?: string;
+  expiresAt?: string;
+  pendingExtension?: PendingExtension;
+  failureReason: string;
+  ending: 'failed';
+}
+
+/**
+ * What the `status` query returns: one shape per state, with the fields that state has. The JSON field names are
+ * the same in every version (operators, the Web UI and older workers read them). Statuses of runs started by older
+ * code may lack `ending`: read it with endingOf() (./ending.ts), never from the field.
+ */
+export type GrantStatus = PendingGrant | ActiveGrant | RevokedGrant | DeniedGrant | UnansweredGrant | FailedGrant;
+
+/**
+ * Every field a status may carry, each optional: how a status reads where its state is not known, or where it may
+ * come from older code (without `ending`). Every GrantStatus is one.
+ */
+export type GrantStatusFields = GrantStatusBase & Partial<StateFields>;
 
 export const MAX_HISTORY_ENTRIES = 100;
 

@@ -2,10 +2,9 @@
  * An extension request in the approvers' channel; after a decision it shows the outcome instead of buttons.
  */
 import type { GrantStatus, NoticeType } from '../domain/grant';
-import { formatUtc } from '../domain/time';
 import { button, section, targetLine, type SlackMessage } from './blocks';
 import { ACTIONS } from './ids';
-import { escapeText, mention } from './text';
+import { escapeText, mention, shownMoment } from './text';
 
 export function extensionRequestMessage(status: GrantStatus, workflowId: string, event: NoticeType): SlackMessage {
   const pending = status.pendingExtension;
@@ -17,7 +16,7 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
   const summary =
     `*${mention(status.requester.slackUserId)} asks to extend production access* (${targetLine(status)})\n` +
     (pending ? `*By:* ${escapeText(pending.duration)}\n*Reason:* ${escapeText(pending.reason)}\n` : '') +
-    `*Now ends:* ${formatUtc(status.expiresAt as string)} · at most ${escapeText(status.maxTotalDuration ?? '')} in all`;
+    `*Now ends:* ${shownMoment(status.expiresAt)} · at most ${escapeText(status.maxTotalDuration ?? '')} in all`;
   if (event === 'extension_requested') {
     return {
       text: `${mention(status.requester.slackUserId)} asks to extend production access by ${escapeText(asked.duration)}`,
@@ -36,7 +35,7 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
   }
   const outcome =
     event === 'extended'
-      ? `Extended by ${mention(last?.actor ?? 'unknown')} — access until ${formatUtc(status.expiresAt as string)}`
+      ? `Extended by ${mention(last?.actor ?? 'unknown')} — access until ${shownMoment(status.expiresAt)}`
       : `Extension denied by ${mention(last?.actor ?? 'unknown')}: ${escapeText(last?.reason ?? '')}`;
   return { text: outcome, blocks: [section(summary), section(outcome)] };
 }

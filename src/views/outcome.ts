@@ -1,9 +1,9 @@
 /**
  * Where a request stands, in one line: the approval message shows it after a decision, and a refused revoke quotes it.
  */
+import { endingOf } from '../domain/ending';
 import type { GrantStatus } from '../domain/grant';
 import { formatUtc } from '../domain/time';
-import { ranOut } from './ending';
 import { escapeText, mention } from './text';
 
 export function outcomeLine(status: GrantStatus): string | undefined {
@@ -11,15 +11,15 @@ export function outcomeLine(status: GrantStatus): string | undefined {
     case 'pending':
       return status.approvedBy ? `Approved by ${mention(status.approvedBy)} — granting access…` : undefined;
     case 'active':
-      return `Approved by ${mention(status.approvedBy ?? 'keycard')} — access until ${formatUtc(status.expiresAt as string)}`;
+      return `Approved by ${mention(status.approvedBy ?? 'keycard')} — access until ${formatUtc(status.expiresAt)}`;
     case 'denied':
       return `Denied by ${mention(status.deniedBy ?? 'unknown')}: ${escapeText(status.denyReason ?? '')}`;
     case 'expired':
       return 'Expired unanswered';
     case 'revoked':
-      return ranOut(status)
-        ? `Access ended at ${formatUtc(status.revokedAt as string)}`
-        : `Revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt as string)}: ${escapeText(status.revokeReason ?? '')}`;
+      return endingOf(status) === 'expired'
+        ? `Access ended at ${formatUtc(status.revokedAt)}`
+        : `Revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt)}: ${escapeText(status.revokeReason ?? '')}`;
     case 'failed':
       return `Not granted: ${escapeText(status.failureReason ?? 'unknown failure')}`;
   }

@@ -1,12 +1,11 @@
 /**
  * The direct messages the requester gets as their request moves: decided, granted, warned, extended, ended.
  */
+import { endingOf } from '../domain/ending';
 import type { GrantStatus, NoticeType } from '../domain/grant';
-import { formatUtc } from '../domain/time';
 import { button, plain, revokeActions, section, targetLine, type SlackMessage } from './blocks';
-import { ranOut } from './ending';
 import { ACTIONS } from './ids';
-import { escapeText, mention } from './text';
+import { escapeText, mention, shownMoment } from './text';
 
 /** The DM for `event`, or nothing when that event is not the requester's to hear about. */
 export function requesterNotice(status: GrantStatus, event: NoticeType, workflowId: string): SlackMessage | undefined {
@@ -21,19 +20,19 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
     case 'expired':
       return plain(`Your request for ${what} expired: no approver answered in time. Ask again if you still need it.`);
     case 'granted': {
-      const text = `You have ${what} until ${formatUtc(status.expiresAt as string)}.`;
+      const text = `You have ${what} until ${shownMoment(status.expiresAt)}.`;
       return { text, blocks: [section(text), revokeActions(workflowId)] };
     }
     case 'revoked':
       return plain(
-        ranOut(status)
-          ? `Your ${what} ended at ${formatUtc(status.revokedAt as string)}.`
-          : `Your ${what} was revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt as string)}: ${escapeText(status.revokeReason ?? '')}`,
+        endingOf(status) === 'expired'
+          ? `Your ${what} ended at ${shownMoment(status.revokedAt)}.`
+          : `Your ${what} was revoked by ${mention(status.revokedBy ?? 'unknown')} at ${shownMoment(status.revokedAt)}: ${escapeText(status.revokeReason ?? '')}`,
       );
     case 'grant_failed':
       return plain(`Your ${what} could not be granted: ${escapeText(status.failureReason ?? 'unknown failure')}`);
     case 'expiry_warning': {
-      const text = `Your prod access ends at ${formatUtc(status.expiresAt as string)}.`;
+      const text = `Your prod access ends at ${shownMoment(status.expiresAt)}.`;
       return {
         text,
         blocks: [
@@ -48,12 +47,12 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
     }
     case 'extended': {
       const by = status.history.at(-1)?.actor ?? 'unknown';
-      return plain(`${mention(by)} extended your ${what} until ${formatUtc(status.expiresAt as string)}.`);
+      return plain(`${mention(by)} extended your ${what} until ${shownMoment(status.expiresAt)}.`);
     }
     case 'extension_denied': {
       const last = status.history.at(-1);
       return plain(
-        `${mention(last?.actor ?? 'unknown')} denied your extension: ${escapeText(last?.reason ?? '')}. Your access still ends at ${formatUtc(status.expiresAt as string)}.`,
+        `${mention(last?.actor ?? 'unknown')} denied your extension: ${escapeText(last?.reason ?? '')}. Your access still ends at ${shownMoment(status.expiresAt)}.`,
       );
     }
     default:

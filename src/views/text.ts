@@ -2,6 +2,7 @@
  * Text that reaches Slack. Whatever a requester types is escaped once, here, before it enters mrkdwn: it can never
  * ping a channel, mention anyone, link a channel, or hide a link.
  */
+import { formatUtc } from '../domain/time';
 
 /** Escapes user text for mrkdwn: control sequences (<!channel>, <@U…>, <#C…>, <url|label>) and bare @here/@channel. */
 export function escapeText(text: string): string {
@@ -23,4 +24,12 @@ export function mention(userId: string): string {
 /** A channel link, only for a real channel id. */
 export function channelLink(channelId: string): string {
   return /^[CG][A-Z0-9]{2,}$/.test(channelId) ? `<#${channelId}>` : escapeText(channelId);
+}
+
+/**
+ * A moment the status holds for the message that shows it (an expiry, an end). Messages follow events, not states:
+ * the event promises the moment is there, and one that is missing fails as formatUtc fails on any non-moment.
+ */
+export function shownMoment(at: string | undefined): string {
+  return formatUtc(at ?? Number.NaN);
 }

@@ -17,6 +17,7 @@ import {
   type AccessRequest,
   type GrantStatus,
 } from '../domain/grant';
+import { EXPIRY } from '../domain/ending';
 import { requestProblems } from '../domain/inputs';
 import { identityCenterActivities, slack } from './grant/activities';
 import { SlackAnnouncer } from './grant/announcer';
@@ -67,7 +68,7 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
     return grant.finish();
   }
 
-  await grant.transition('requested', {}, request.requester.email, request.reason, {
+  await grant.transition('requested', grant.status, request.requester.email, request.reason, {
     duration: grant.status.duration,
     approvedBy: request.approvedBy,
   });
@@ -161,10 +162,6 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
     }
   }
   const { revocation } = grant;
-  await revoker.revoke(
-    revocation ?? { by: KEYCARD_ACTOR, reason: 'expired' },
-    principalId,
-    revocation ? 'revoked' : 'expired',
-  );
+  await revoker.revoke(revocation ?? EXPIRY, principalId, revocation ? 'revoked' : 'expired');
   return grant.finish();
 }

@@ -9,7 +9,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { RECONCILER_ACTOR, type GrantEventInput, type GrantRecords } from '../../src/services/records';
-import { targetKey, type GrantStatus, type Requester, type Target } from '../../src/domain/grant';
+import {
+  targetKey,
+  type GrantStatus,
+  type GrantStatusFields,
+  type Requester,
+  type Target,
+} from '../../src/domain/grant';
 import { csvRecords } from '../support/csv';
 import { recordsIn } from '../support/keycard';
 import { PROJECT_ROOT } from '../support/processes';
@@ -62,11 +68,16 @@ function grantStory(records: GrantRecords, requester: Requester, target: Target,
     type: GrantEventInput['type'],
     time: string,
     actor: string,
-    change: Partial<GrantStatus> = {},
+    change: Partial<GrantStatusFields> = {},
     why?: string,
     details?: Record<string, unknown>,
   ) {
-    status = { ...status, ...change, history: [...status.history, { at: at(time), type, actor, reason: why }] };
+    // Without `ending`, as older code recorded them: the queries tell the ending from the events.
+    status = {
+      ...status,
+      ...change,
+      history: [...status.history, { at: at(time), type, actor, reason: why }],
+    } as GrantStatus;
     const input: GrantEventInput = {
       eventId: `${requestId}:${status.history.length}:${type}`,
       workflowId,

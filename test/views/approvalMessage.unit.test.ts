@@ -73,6 +73,28 @@ describe('the approval message', function () {
       line: 'Access ended at 2026-01-05 11:30 UTC',
     },
     {
+      name: 'access that ran out, as the status says',
+      overrides: {
+        state: 'revoked',
+        revokedBy: 'keycard',
+        revokeReason: 'expired',
+        revokedAt: ENDED,
+        ending: 'expired',
+      },
+      line: 'Access ended at 2026-01-05 11:30 UTC',
+    },
+    {
+      name: 'a revoke the status says was one, whoever it names',
+      overrides: {
+        state: 'revoked',
+        revokedBy: 'keycard',
+        revokeReason: 'expired',
+        revokedAt: ENDED,
+        ending: 'revoked',
+      },
+      line: 'Revoked by keycard at 2026-01-05 11:30 UTC: expired',
+    },
+    {
       name: 'an early revoke, by whom and why',
       overrides: { state: 'revoked', revokedBy: REQUESTER, revokeReason: 'done', revokedAt: ENDED },
       line: `Revoked by <@${REQUESTER}> at 2026-01-05 11:30 UTC: done`,

@@ -2,7 +2,7 @@
  * A grant's status as the `status` query returns it, for building messages without a workflow, and what a person
  * would see of a Block Kit message.
  */
-import type { GrantStatus } from '../../src/domain/grant';
+import type { GrantStatus, GrantStatusFields } from '../../src/domain/grant';
 
 export const REQUESTER = 'U0REQUESTER';
 export const APPROVER = 'U0APPROVER';
@@ -12,8 +12,12 @@ export const WORKFLOW_ID = 'prod-access-0123456789abcdef01234567';
 export const HOSTILE =
   '<!channel> @here @everyone ping <@U0VICTIM> <#C0SECRET> see <https://evil.example|the runbook> & <!subteam^S0ALL>';
 
-export function grantStatus(overrides: Partial<GrantStatus> = {}): GrantStatus {
-  return {
+/**
+ * A pending Slack request, with `overrides`. Any mix of fields is allowed, as a status from any version may hold
+ * them (without `ending`, as older code's did), so the messages are tested on more than the shapes the workflow makes.
+ */
+export function grantStatus(overrides: Partial<GrantStatusFields> = {}): GrantStatus {
+  const status: GrantStatusFields = {
     requestId: '0123456789abcdef01234567',
     state: 'pending',
     requester: { slackUserId: REQUESTER, email: 'alice@example.com' },
@@ -24,6 +28,7 @@ export function grantStatus(overrides: Partial<GrantStatus> = {}): GrantStatus {
     history: [],
     ...overrides,
   };
+  return status as GrantStatus;
 }
 
 interface MessageLike {

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { MAX_HISTORY_ENTRIES, type GrantHistoryEntry, type GrantStatus } from '../../src/domain/grant';
+import {
+  MAX_HISTORY_ENTRIES,
+  type GrantHistoryEntry,
+  type GrantStatus,
+  type GrantStatusFields,
+} from '../../src/domain/grant';
 import { bounded, currentDetails, forActivities } from '../../src/workflows/grant/shown';
 import { usableShapeOf } from '../../src/workflows/grant/usableShape';
 
@@ -14,6 +19,8 @@ const STATUS: GrantStatus = {
   target: { accountId: '123456789012', permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1' },
   reason: 'incident',
   duration: '4h',
+  grantedAt: '2026-01-05T10:00:00.000Z',
+  expiresAt: '2026-01-05T14:00:00.000Z',
   history: [],
 };
 
@@ -45,7 +52,7 @@ describe('what the grant shows of itself', function () {
     assert.deepEqual(forActivities({ ...STATUS, history: unapproved }).history, [unapproved[0], unapproved[3]]);
   });
 
-  const details: [string, Partial<GrantStatus>, string | RegExp][] = [
+  const details: [string, Partial<GrantStatusFields>, string | RegExp][] = [
     ['a request waiting for an approver', { state: 'pending', approvers: ['U0BOB'] }, 'Waiting for an approver'],
     [
       'an approved request being granted',
@@ -78,7 +85,7 @@ describe('what the grant shows of itself', function () {
   ];
   for (const [story, change, shown] of details) {
     it(`the Web UI shows ${story}`, () => {
-      const text = currentDetails({ ...STATUS, ...change });
+      const text = currentDetails({ ...STATUS, ...change } as GrantStatus);
       if (typeof shown === 'string') assert.equal(text, shown);
       else assert.match(text, shown);
     });

@@ -7,6 +7,7 @@
  * The grant documents only help find candidates by index: grants still active now.
  */
 import type { Filter } from 'mongodb';
+import { endingOf } from '../../domain/ending';
 import type { AuditEvent, GrantRecord, GrantRecords } from '../records';
 
 export interface GrantLifetime {
@@ -156,14 +157,7 @@ export function lifetimeOf(events: AuditEvent[], document?: GrantRecord): GrantL
   if (plannedUntil) lifetime.plannedUntil = plannedUntil;
   if (end) {
     lifetime.to = end.at;
-    lifetime.ending =
-      end.type === 'revoked_by_reconciler'
-        ? 'revoked by reconciler'
-        : end.details?.handedOverTo
-          ? 'handed over'
-          : end.reason === 'expired' && end.actor === 'keycard'
-            ? 'expired'
-            : 'revoked';
+    lifetime.ending = end.type === 'revoked_by_reconciler' ? 'revoked by reconciler' : lifetimeEnding(end);
     lifetime.endedBy = end.actor;
     if (end.reason) lifetime.endReason = end.reason;
   }
@@ -175,6 +169,21 @@ export function lifetimeOf(events: AuditEvent[], document?: GrantRecord): GrantL
     if (redone.reason) lifetime.endReason = redone.reason;
   }
   return lifetime;
+}
+
+/**
+ * How a `revoked` event ended the access: said by the grant it recorded, or (events recorded before that) told from
+ * its actor and reason, and its details for a hand-over.
+ */
+function lifetimeEnding(end: AuditEvent): 'expired' | 'handed over' | 'revoked' {
+  const ending = endingOf({
+    state: 'revoked',
+    ending: end.grant?.ending ?? (end.details?.handedOverTo ? 'handed_over' : undefined),
+    revokedBy: end.actor,
+    revokeReason: end.reason,
+  });
+  if (ending === 'expired') return 'expired';
+  return ending === 'handed_over' ? 'handed over' : 'revoked';
 }
 
 function stringDetail(event: AuditEvent | undefined, key: string): string | undefined {

@@ -5,6 +5,7 @@
  * Before removing an assignment, another live lease of the same person on the same target takes it over instead.
  */
 import { formatDuration } from '../../domain/duration';
+import { handOverReason } from '../../domain/ending';
 import { RECONCILER_ACTOR, type GrantRecord } from '../records';
 import { describeError, noProgress, type Reconciling, type Sweep } from './sweep';
 
@@ -60,7 +61,10 @@ async function overdueGrant(ctx: Reconciling, sweep: Sweep, grant: GrantRecord):
   // Grants are leases: another live lease on the same assignment keeps it, exactly as the workflow hands over.
   const successor = await liveSuccessor(ctx, grant, now);
   if (successor) {
-    const handover = `expired; access continues under ${successor.workflowId} until ${successor.expiresAt?.toISOString() ?? 'its own expiry (it is still being granted)'}`;
+    const handover = handOverReason(
+      successor.workflowId,
+      successor.expiresAt?.toISOString() ?? 'its own expiry (it is still being granted)',
+    );
     summary.findings.push({ ...base, kind: 'overdue_handed_over', detail: `${reason}; ${handover}` });
     if (sweep.dryRun) return;
     await records.markHandedOverByReconciler(grant, handover, successor.workflowId, summary.runId, now);

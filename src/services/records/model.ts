@@ -2,7 +2,7 @@
  * The shapes stored in MongoDB: grant records, audit events, drift findings, and the event the grant workflow hands
  * the recordEvent activity. Types and two small names only, shared by the store and its readers.
  */
-import type { GrantEventType, GrantState, GrantStatus, Requester, Target } from '../../domain/grant';
+import type { GrantEnding, GrantEventType, GrantState, GrantStatus, Requester, Target } from '../../domain/grant';
 import type { ChainLink } from '../audit/chainLinks';
 
 export interface GrantRecord {
@@ -65,6 +65,8 @@ export interface AuditGrantSnapshot {
   approver?: string;
   grantedAt?: Date;
   expiresAt?: Date;
+  /** How the grant ended, once it ended; events recorded before the status said it lack it (see endingOf). */
+  ending?: GrantEnding;
 }
 
 /** Events of the grant workflow, and those the reconciler writes. */

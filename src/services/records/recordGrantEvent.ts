@@ -60,7 +60,12 @@ export class GrantEventRecorder {
         target: record.targetKey,
         reason: record.reason,
         state: record.state,
-        ...defined({ approver: record.approver, grantedAt: record.grantedAt, expiresAt: record.expiresAt }),
+        ...defined({
+          approver: record.approver,
+          grantedAt: record.grantedAt,
+          expiresAt: record.expiresAt,
+          ending: grant.ending,
+        }),
       },
     });
   }

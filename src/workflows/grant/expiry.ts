@@ -17,7 +17,10 @@ export class MovableExpiry {
     const grant = this.grant;
     let warnedFor: string | undefined;
     for (;;) {
-      const watched = grant.status.expiresAt as string;
+      const { status } = grant;
+      // Only active access has an expiry to wait for (nothing else changes the state while it waits).
+      if (status.state !== 'active') return;
+      const watched = status.expiresAt;
       const expiresAt = Date.parse(watched);
       const now = Date.now();
       if (grant.revocation || now >= expiresAt) return;

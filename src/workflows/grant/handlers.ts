@@ -6,7 +6,14 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { formatDuration, parseDuration } from '../../domain/duration';
 import { Refusal } from '../../domain/errors';
-import type { Decision, DecisionResult, Extension, ExtensionResult } from '../../domain/grant';
+import type {
+  ActiveGrant,
+  Decision,
+  DecisionResult,
+  Extension,
+  ExtensionResult,
+  PendingExtension,
+} from '../../domain/grant';
 import { checkDecision, checkExtension, readRevocation } from '../../domain/inputs';
 import {
   decidesExtension,
@@ -16,6 +23,7 @@ import {
   mayExtend,
   type PolicyDecision,
 } from '../../domain/policy';
+import { askExtension, dropExtension, moveExpiry } from '../../domain/transitions';
 import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, statusQuery } from '../definitions';
 import type { Grant } from './state';
 
@@ -32,7 +40,10 @@ export function wireHandlers(grant: Grant): void {
       async (given: Decision): Promise<DecisionResult> => {
         const checked = v2 ? checkDecision(given, outcome === 'approved' ? 'approve' : 'deny') : undefined;
         const input = checked?.ok ? checked.value : given;
-        if (grant.status.pendingExtension) return decideExtension(grant, outcome, input);
+        const { status } = grant;
+        // Only active access has an extension to decide (the validator made sure it is not being revoked).
+        if (status.state === 'active' && status.pendingExtension)
+          return decideExtension(grant, status, status.pendingExtension, outcome, input);
         return decideRequest(grant, outcome, input);
       };
     setHandler(approveUpdate, onDecision('approved'), {
@@ -59,12 +70,17 @@ function decideRequest(grant: Grant, outcome: Outcome, input: Decision): Decisio
 }
 
 /** The requester's pending extension is decided: approved, the expiry moves; denied, it stays. */
-async function decideExtension(grant: Grant, outcome: Outcome, input: Decision): Promise<DecisionResult> {
-  const pending = grant.status.pendingExtension as Extension;
+async function decideExtension(
+  grant: Grant,
+  status: ActiveGrant,
+  pending: PendingExtension,
+  outcome: Outcome,
+  input: Decision,
+): Promise<DecisionResult> {
   if (outcome === 'approved') {
-    await applyExtension(grant, input.by, pending.duration, pending.reason);
+    await applyExtension(grant, status, input.by, pending.duration, pending.reason);
   } else {
-    await grant.transition('extension_denied', { pendingExtension: undefined }, input.by, input.reason?.trim(), {
+    await grant.transition('extension_denied', dropExtension(status), input.by, input.reason?.trim(), {
       duration: pending.duration,
     });
   }
@@ -75,6 +91,7 @@ async function decideExtension(grant: Grant, outcome: Outcome, input: Decision):
 async function extend(grant: Grant, given: Extension): Promise<ExtensionResult> {
   const checked = grant.version.v2 ? checkExtension(given) : undefined;
   const input = checked?.ok ? checked.value : given;
+  const status = activeOnly(grant);
   const pending = {
     by: input.by,
     duration: formatDuration(parseDuration(input.duration)),
@@ -83,21 +100,28 @@ async function extend(grant: Grant, given: Extension): Promise<ExtensionResult> 
   if (grant.isRequester(input.by)) {
     await grant.transition(
       'extension_requested',
-      { pendingExtension: { ...pending, requestedAt: new Date().toISOString() } },
+      askExtension(status, { ...pending, requestedAt: new Date().toISOString() }),
       input.by,
       pending.reason,
       { duration: pending.duration },
     );
-    return { outcome: 'requested', expiresAt: grant.status.expiresAt as string };
+    // The expiry as it stands once the request is recorded (an approver may have moved it meanwhile).
+    return { outcome: 'requested', expiresAt: grant.status.expiresAt ?? status.expiresAt };
   }
-  return applyExtension(grant, pending.by, pending.duration, pending.reason);
+  return applyExtension(grant, status, pending.by, pending.duration, pending.reason);
 }
 
-async function applyExtension(grant: Grant, by: string, duration: string, reason: string): Promise<ExtensionResult> {
-  const previous = grant.status.expiresAt as string;
+async function applyExtension(
+  grant: Grant,
+  status: ActiveGrant,
+  by: string,
+  duration: string,
+  reason: string,
+): Promise<ExtensionResult> {
+  const previous = status.expiresAt;
   const expiresAt = new Date(Date.parse(previous) + parseDuration(duration)).toISOString();
   // The new expiry is in place before anything is awaited: the timer moves, and a second extension sees it.
-  await grant.transition('extended', { expiresAt, pendingExtension: undefined }, by, reason, {
+  await grant.transition('extended', moveExpiry(status, expiresAt), by, reason, {
     duration,
     previousExpiresAt: previous,
     expiresAt,
@@ -111,6 +135,17 @@ function refuse(type: string, message: string): never {
 
 function refuseUnless(decision: PolicyDecision): void {
   if (!decision.allowed) refuse(decision.refusal, decision.message);
+}
+
+/**
+ * Only active access has a span to extend: the status, narrowed, or the refusal isExtendable gives anything else
+ * (mayExtend asks it first, so a validator refuses the same way; the handlers never see anything else).
+ */
+function activeOnly(grant: Grant): ActiveGrant {
+  const { status } = grant;
+  if (status.state === 'active') return status;
+  const extendable = isExtendable(status.state, grant.revoking);
+  return refuse(Refusal.notActive, extendable.allowed ? `This grant is ${status.state}.` : extendable.message);
 }
 
 function validateDecision(grant: Grant, given: Decision, action: Action): void {
@@ -129,14 +164,16 @@ function validateDecision(grant: Grant, given: Decision, action: Action): void {
     requester: grant.request.requester,
     approvers: grant.approvers,
   };
-  if (decidesExtension(status.state, status.pendingExtension !== undefined, grant.revoking)) {
+  const pending = status.pendingExtension;
+  // decidesExtension holds only for active access with an extension asked for; the other checks tell the types.
+  if (decidesExtension(status.state, pending !== undefined, grant.revoking) && status.state === 'active' && pending) {
     refuseUnless(
       mayDecideExtension({
         ...common,
-        grantedAt: status.grantedAt as string,
-        expiresAt: status.expiresAt as string,
-        maxTotalDuration: status.maxTotalDuration as string,
-        pendingDuration: status.pendingExtension?.duration as string,
+        grantedAt: status.grantedAt,
+        expiresAt: status.expiresAt,
+        maxTotalDuration: grant.maxTotalDuration,
+        pendingDuration: pending.duration,
       }),
     );
   } else {
@@ -167,19 +204,20 @@ function validateExtension(grant: Grant, given: Extension): void {
     }
     if (!nonEmpty(input.reason)) refuse(Refusal.reasonRequired, 'Say why the access must last longer.');
   }
+  const active = activeOnly(grant);
   refuseUnless(
     mayExtend({
       actor: input.by,
       durationMs,
       requester: grant.request.requester,
       approvers: grant.approvers,
-      state: status.state,
+      state: active.state,
       revoking: grant.revoking,
       fromSlack: grant.request.slack !== undefined,
-      hasPendingExtension: status.pendingExtension !== undefined,
-      grantedAt: status.grantedAt as string,
-      expiresAt: status.expiresAt as string,
-      maxTotalDuration: status.maxTotalDuration as string,
+      hasPendingExtension: active.pendingExtension !== undefined,
+      grantedAt: active.grantedAt,
+      expiresAt: active.expiresAt,
+      maxTotalDuration: grant.maxTotalDuration,
     }),
   );
 }

@@ -17,13 +17,15 @@ export function laterLeaseCheck(
   principalId: string,
 ): Promise<{ workflowId: string; expiresAt: string } | undefined> | undefined {
   const { request, status } = grant;
+  // After a revoke nothing is handed over; at the expiry the access is active (nothing else ends the wait).
+  if (grant.revocation || status.state !== 'active') return undefined;
   const lease = {
     requestId: request.requestId,
     principalId,
     target: request.target,
-    expiresAt: status.expiresAt as string,
+    expiresAt: status.expiresAt,
   };
-  if (!grant.revocation && grant.version.v2) {
+  if (grant.version.v2) {
     return laterLeaseOf({ ...lease, email: request.requester.email }).catch((error: unknown) => {
       grant.announcer.alert(
         `Keycard could not ask Temporal whether ${request.requester.email} holds a later grant of the same access ` +
@@ -33,6 +35,6 @@ export function laterLeaseCheck(
       return undefined;
     });
   }
-  if (!grant.revocation && patched('lease-handover')) return laterLease(lease);
+  if (patched('lease-handover')) return laterLease(lease);
   return undefined;
 }

@@ -20,7 +20,9 @@ import {
   type GrantStatus,
   type Revocation,
 } from '../../domain/grant';
+import { revocationEnding } from '../../domain/ending';
 import { formatUtc } from '../../domain/time';
+import { endRevoked, fail, revokeFailing } from '../../domain/transitions';
 import { raiseAlert, removalInRound, type identityCenterActivities } from './activities';
 import type { BesideTheStory } from './beside';
 import { describeFailure, heartbeatedRequestId } from './failures';
@@ -63,32 +65,22 @@ export class RevokeLoop {
           message,
           channel: grant.request.slack?.approverChannel,
         });
-        await grant.transition('revoke_failing', {}, KEYCARD_ACTOR, problem, { round });
+        await grant.transition('revoke_failing', grant.status, KEYCARD_ACTOR, problem, { round });
         await sleep(REVOKE_ROUND_PAUSE);
       }
     }
   }
 
   private async revoked(by: Revocation, ending: RevokeEnding, removal: Removal): Promise<void> {
+    const { status } = this.grant;
     if (ending === 'failed') {
-      await this.grant.transition(
-        'grant_failed',
-        { state: 'failed', failureReason: by.reason, revokeFailing: undefined, ending },
-        by.by,
-        by.reason,
-        { cleanup: removal },
-      );
+      await this.grant.transition('grant_failed', fail(status, by.reason, true), by.by, by.reason, {
+        cleanup: removal,
+      });
     } else {
       await this.grant.transition(
         'revoked',
-        {
-          state: 'revoked',
-          revokedAt: new Date().toISOString(),
-          revokedBy: by.by,
-          revokeReason: by.reason,
-          revokeFailing: undefined,
-          ending,
-        },
+        endRevoked(status, new Date().toISOString(), by, ending, true),
         by.by,
         by.reason,
         { deletionRequestId: removal.requestId, alreadyGone: removal.alreadyGone },
@@ -123,14 +115,14 @@ export class RevokeLoop {
         resumeRequestId = heartbeatedRequestId(error) ?? resumeRequestId;
         const problem = describeFailure(error);
         const since = grant.status.revokeFailing?.since ?? new Date(opened).toISOString();
-        grant.status = { ...grant.status, revokeFailing: { since, rounds: round, lastError: problem } };
+        grant.status = revokeFailing(grant.status, { since, rounds: round, lastError: problem });
         const next = formatDuration(revokeWindowMs(round + 1));
         grant.announcer.alert(
           `Revoke of ${workflowInfo().workflowId} is failing (round ${round}, since ${formatUtc(since)}): ` +
             `${problem.replace(/\.?$/, '.')} Access is still granted; Keycard retries every ${formatDuration(revokeRetryIntervalMs(round + 1))} ` +
             `and alerts again in ${next}. Check Identity Center now.`,
         );
-        await grant.transition('revoke_failing', {}, KEYCARD_ACTOR, problem, { round });
+        await grant.transition('revoke_failing', grant.status, KEYCARD_ACTOR, problem, { round });
         // A round cut short (a non-retryable failure) still waits out its window: the alerts keep their pace.
         const rest = opened + windowMs - Date.now();
         if (rest > 0) await sleep(rest);
@@ -164,5 +156,6 @@ export class RevokeLoop {
 export function continuedEnding(continued: ContinuedRevoke): RevokeEnding {
   if (continued.ending) return continued.ending;
   if (continued.endState === 'failed') return 'failed';
-  return continued.revocation.by === KEYCARD_ACTOR && continued.revocation.reason === 'expired' ? 'expired' : 'revoked';
+  // A hand-over never revokes, so only an expiry or a revoke continues as new.
+  return revocationEnding(continued.revocation) === 'expired' ? 'expired' : 'revoked';
 }

@@ -30,13 +30,16 @@ export function currentDetails(status: GrantStatus): string {
     case 'expired':
       return 'Expired unanswered';
     case 'active':
-      return `Active until ${formatUtc(status.expiresAt as string)}, granted by ${status.approvedBy ?? 'keycard'}`;
+      return `Active until ${formatUtc(status.expiresAt)}, granted by ${status.approvedBy ?? 'keycard'}`;
     case 'revoked':
-      return `Revoked by ${status.revokedBy} at ${formatUtc(status.revokedAt as string)}: ${status.revokeReason}`;
+      return `Revoked by ${status.revokedBy} at ${formatUtc(status.revokedAt)}: ${status.revokeReason}`;
     case 'failed':
       return `Failed: ${status.failureReason}`;
-    default:
-      return status.state;
+    default: {
+      // Every state is above; a status of some other state still shows it.
+      const other: { state: string } = status;
+      return other.state;
+    }
   }
 }
 

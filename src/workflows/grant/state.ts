@@ -25,6 +25,8 @@ import {
   type GrantStatus,
   type Revocation,
 } from '../../domain/grant';
+import { handOverReason } from '../../domain/ending';
+import { activate, approve, deny, endRevoked, fail, leaveUnanswered } from '../../domain/transitions';
 import { searchAttributes } from '../definitions';
 import { recordEvent } from './activities';
 import type { SlackAnnouncer } from './announcer';
@@ -46,7 +48,8 @@ export class Grant {
   decision: RequestDecision | undefined;
   /** Who may decide, user groups expanded; known once the request reached Slack. */
   approvers: Set<string> | undefined;
-  readonly maxTotalMs: number;
+  /** Longest total the grant may reach with extensions, e.g. '12h'. */
+  readonly maxTotalDuration: string;
   /** v2: the records, one after the other, beside the story; finish() waits for the last to land. */
   private records: Promise<unknown> = Promise.resolve();
 
@@ -60,6 +63,9 @@ export class Grant {
   ) {
     this.revocation = continued?.revocation;
     this.revoking = continued !== undefined;
+    const maxTotalDuration = formatDuration(
+      parseDuration(request.limits?.maxTotalDuration ?? DEFAULT_MAX_TOTAL_DURATION),
+    );
     this.status = continued?.status ?? {
       requestId: request.requestId,
       state: 'pending',
@@ -70,18 +76,21 @@ export class Grant {
       approvedBy: request.approvedBy,
       // Known up front for Slack requests: recorded with the request, so the reconciler never mistakes it for drift.
       principalId: request.principalId,
-      maxTotalDuration: formatDuration(parseDuration(request.limits?.maxTotalDuration ?? DEFAULT_MAX_TOTAL_DURATION)),
+      maxTotalDuration,
       history: [],
     };
-    this.maxTotalMs = parseDuration(this.status.maxTotalDuration as string);
+    this.maxTotalDuration = this.status.maxTotalDuration ?? maxTotalDuration;
     this.seq = continued?.seq ?? 0;
     this.approvers = continued?.status.approvers ? new Set(continued.status.approvers) : undefined;
   }
 
-  /** Every state change goes through here: status, search attributes, Web UI details, Slack and the audit trail. */
+  /**
+   * Every state change goes through here: status, search attributes, Web UI details, Slack and the audit trail.
+   * `next` is the status after the step (src/domain/transitions.ts); the event joins its history here.
+   */
   async transition(
     type: GrantEventType,
-    change: Partial<GrantStatus>,
+    next: GrantStatus,
     actor: string,
     reason?: string,
     details?: Record<string, unknown>,
@@ -90,7 +99,7 @@ export class Grant {
     const at = new Date().toISOString();
     const entry: GrantHistoryEntry = { at, type, actor, reason };
     const history = [...this.status.history, entry];
-    this.status = { ...this.status, ...change, history: v2 ? bounded(history) : history };
+    this.status = { ...next, history: v2 ? bounded(history) : history };
     this.seq += 1;
     const { status, seq } = this;
     publish(status);
@@ -114,23 +123,18 @@ export class Grant {
 
   /** The named transitions of the story. Each returns transition()'s own promise, so awaiting it costs nothing more. */
   approved(by: string): Promise<void> {
-    return this.transition('approved', { approvedBy: by }, by);
+    return this.transition('approved', approve(this.status, by), by);
   }
 
   /** Denied by an approver, or (by 'temporal') the workflow was cancelled while the request waited. */
   denied(by: string, reason: string | undefined): Promise<void> {
-    return this.transition(
-      'denied',
-      { state: 'denied', deniedBy: by, denyReason: reason, ending: 'denied' },
-      by,
-      reason,
-    );
+    return this.transition('denied', deny(this.status, by, reason), by, reason);
   }
 
   /** Nobody decided within the request timeout. */
   unanswered(requestTimeout: string): Promise<void> {
     const reason = `no decision within ${requestTimeout}`;
-    return this.transition('expired', { state: 'expired', ending: 'unanswered' }, KEYCARD_ACTOR, reason);
+    return this.transition('expired', leaveUnanswered(this.status), KEYCARD_ACTOR, reason);
   }
 
   /** Identity Center confirmed the assignment at `grantedAt`: the time box starts now. */
@@ -138,7 +142,7 @@ export class Grant {
     const expiresAt = new Date(grantedAt + durationMs).toISOString();
     return this.transition(
       'granted',
-      { state: 'active', grantedAt: new Date(grantedAt).toISOString(), expiresAt },
+      activate(this.status, new Date(grantedAt).toISOString(), expiresAt),
       KEYCARD_ACTOR,
       this.request.reason,
       { creationRequestId, expiresAt },
@@ -147,25 +151,14 @@ export class Grant {
 
   /** Never granted: a failed lookup, assignment or start. */
   fail(failureReason: string): Promise<void> {
-    return this.transition(
-      'grant_failed',
-      { state: 'failed', failureReason, ending: 'failed' },
-      KEYCARD_ACTOR,
-      failureReason,
-    );
+    return this.transition('grant_failed', fail(this.status, failureReason), KEYCARD_ACTOR, failureReason);
   }
 
   /** v2: a request revoked before anything was assigned ends revoked, and nothing reaches Identity Center. */
   async withdraw(by: Revocation): Promise<void> {
     await this.transition(
       'revoked',
-      {
-        state: 'revoked',
-        revokedAt: new Date().toISOString(),
-        revokedBy: by.by,
-        revokeReason: by.reason,
-        ending: 'withdrawn',
-      },
+      endRevoked(this.status, new Date().toISOString(), by, 'withdrawn'),
       by.by,
       by.reason,
       { beforeGrant: true },
@@ -174,16 +167,10 @@ export class Grant {
 
   /** At expiry the person holds a later lease on the same target: access continues under it, nothing is removed. */
   async handOver(later: { workflowId: string; expiresAt: string }): Promise<void> {
-    const reason = `expired; access continues under ${later.workflowId} until ${later.expiresAt}`;
+    const reason = handOverReason(later.workflowId, later.expiresAt);
     await this.transition(
       'revoked',
-      {
-        state: 'revoked',
-        revokedAt: new Date().toISOString(),
-        revokedBy: KEYCARD_ACTOR,
-        revokeReason: reason,
-        ending: 'handed_over',
-      },
+      endRevoked(this.status, new Date().toISOString(), { by: KEYCARD_ACTOR, reason }, 'handed_over'),
       KEYCARD_ACTOR,
       reason,
       { handedOverTo: later.workflowId },
