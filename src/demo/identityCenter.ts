@@ -38,7 +38,11 @@ export interface DemoIdentityCenter {
 
 export async function startIdentityCenter(dataDir: string): Promise<DemoIdentityCenter> {
   const port = await freePort();
-  const moto = launch(installedTool('moto_server'), ['-H', '127.0.0.1', '-p', String(port)], path.join(dataDir, 'moto.log'));
+  const moto = launch(
+    installedTool('moto_server'),
+    ['-H', '127.0.0.1', '-p', String(port)],
+    path.join(dataDir, 'moto.log'),
+  );
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitUntil(moto, 'moto', async () => (await fetch(`${url}/moto-api/data.json`)).ok);

@@ -29,6 +29,10 @@ export interface DemoOptions {
 export interface RunningDemo {
   url: string;
   temporalUiUrl: string;
+  /** moto, the demo's Identity Center. */
+  identityCenterUrl: string;
+  /** Where the demo's Temporal, store and logs live until stop() removes it. */
+  dataDir: string;
   /** Resolves when the worker stops (after stop(), or on its own). */
   stopped: Promise<void>;
   stop(): Promise<void>;
@@ -50,10 +54,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       startFakeSlack(),
     ]);
     stops.push(identityCenter.stop, embedded.stop, () => slack.stop());
-    // The AWS SDK reads credentials from the environment; moto takes any, and real ones must not travel there.
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'demo', AWS_SECRET_ACCESS_KEY: 'demo' });
-    delete process.env.AWS_SESSION_TOKEN;
-    delete process.env.AWS_PROFILE;
+    stops.push(useDemoCredentials());
     const signingSecret = randomBytes(16).toString('hex');
     const config = loadConfig(
       {
@@ -109,7 +110,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       options.port,
     );
     stops.push(server.stop);
-    return { url: server.url, temporalUiUrl, stopped, stop: stopAll };
+    return {
+      url: server.url,
+      temporalUiUrl,
+      identityCenterUrl: identityCenter.url,
+      dataDir,
+      stopped,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -122,4 +130,21 @@ async function startFakeSlack(): Promise<FakeSlack> {
   slack.addChannel(APPROVERS_CHANNEL.id);
   await slack.start();
   return slack;
+}
+
+/**
+ * The AWS SDK reads credentials from the environment: moto takes any, and real ones must not travel there. The
+ * returned function puts back what was set before.
+ */
+function useDemoCredentials(): () => Promise<void> {
+  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'] as const;
+  const before = names.map((name) => [name, process.env[name]] as const);
+  for (const name of names) delete process.env[name];
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'demo', AWS_SECRET_ACCESS_KEY: 'demo' });
+  return async () => {
+    for (const [name, value] of before) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
 }

@@ -11,7 +11,10 @@ import { readBody, type StoredMessage } from './slack/slackValues';
 import type { ActionContainer, DemoWorkspace } from './workspace';
 
 /** The page's sources, and the compiled JavaScript tsc makes of its TypeScript, in that order of preference. */
-const PAGE_DIRS = [path.join(PROJECT_ROOT, 'dist', 'src', 'demo', 'page'), path.join(PROJECT_ROOT, 'src', 'demo', 'page')];
+const PAGE_DIRS = [
+  path.join(PROJECT_ROOT, 'dist', 'src', 'demo', 'page'),
+  path.join(PROJECT_ROOT, 'src', 'demo', 'page'),
+];
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,7 +33,10 @@ export interface DemoServerParts {
   assignments(): Promise<IdentityCenterAssignment[]>;
 }
 
-export async function startDemoServer(parts: DemoServerParts, port = 0): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startDemoServer(
+  parts: DemoServerParts,
+  port = 0,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     route(parts, req, res).catch((error: Error) => sendJson(res, 500, { error: error.message }));
   });
@@ -87,7 +93,17 @@ async function route(parts: DemoServerParts, req: IncomingMessage, res: ServerRe
 
 /** Everything the page shows, as the people of the workspace would see it now. */
 async function state({ slack, temporalUiUrl, assignments }: DemoServerParts) {
-  const message = ({ channel, ts, text, blocks }: { channel: string; ts: string; text: string; blocks: unknown[] }) => ({
+  const message = ({
+    channel,
+    ts,
+    text,
+    blocks,
+  }: {
+    channel: string;
+    ts: string;
+    text: string;
+    blocks: unknown[];
+  }) => ({
     channel,
     ts,
     text,

@@ -27,7 +27,6 @@ export interface FakeUser {
   is_bot?: boolean;
 }
 
-
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly responses: { id: string; body: Record<string, unknown> }[] = [];
