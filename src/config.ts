@@ -106,12 +106,20 @@ const schema = z.object({
 
 export type Config = z.output<typeof schema>;
 
+/** Said when the Slack app is started with no Slack settings at all: most likely someone trying Keycard out. */
+export const DEMO_HINT =
+  'To try Keycard without a Slack workspace or an AWS account, run `npm run demo` (a local page plays Slack, moto plays Identity Center).';
+
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    hint?: string,
+  ) {
     super(
       `Keycard cannot start: the configuration has ${problems.length} problem(s):\n` +
         problems.map((problem) => `  - ${problem}`).join('\n') +
-        '\nSet them in the environment or in a .env file (see .env.example).',
+        '\nSet them in the environment or in a .env file (see .env.example).' +
+        (hint ? `\n${hint}` : ''),
     );
     this.name = 'ConfigError';
   }
@@ -143,7 +151,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
     }
     if (!value('APPROVERS')) problems.push('APPROVERS is required: who may approve (example: U0123ABCD,S0456EFGH)');
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  // A deploy that lost its Slack settings still refuses to start; the hint is for a newcomer with none yet.
+  const noSlackAtAll =
+    slack && !value('SLACK_BOT_TOKEN') && !value('SLACK_SIGNING_SECRET') && !value('SLACK_APP_TOKEN');
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems, noSlackAtAll ? DEMO_HINT : undefined);
   return result.data;
 }
 

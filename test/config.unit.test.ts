@@ -153,4 +153,19 @@ describe('configuration from the environment', function () {
       );
     }
   });
+
+  it('with no Slack settings at all, still refuses to start and names npm run demo for trying Keycard out', () => {
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, { slack: true });
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.message;
+      }
+      assert.fail('loadConfig accepted a configuration without Slack settings');
+    };
+    assert.match(refusal(valid), /SLACK_BOT_TOKEN is required[\s\S]*run `npm run demo`/);
+    const lostTheSecret = refusal({ ...valid, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', APPROVER_CHANNEL: 'C0123456789' });
+    assert.doesNotMatch(lostTheSecret, /npm run demo/, 'a deploy with some Slack settings gets no demo hint');
+  });
 });
