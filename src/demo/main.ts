@@ -1,5 +1,9 @@
 /** `npm run demo`: starts the demo, prints where to look, and stops everything on Ctrl-C (SIGINT) or SIGTERM. */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startDemo } from './index';
+
+// The worker's own state changes would bury the two addresses a visitor needs.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 async function main(): Promise<void> {
   process.stdout.write('Starting the Keycard demo (Temporal, FerretDB, moto, the fake Slack, Keycard)…\n');
