@@ -8,6 +8,8 @@
  *      with the infrastructure helpers (config, logger, mongo, temporal, embedded, observability) beside them
  *   5. src/runtime     the composition root: builds services and clients from a Config
  *   6. entry points    src/worker.ts, src/main.ts, src/cli/*: nothing imports them
+ *      src/demo           `npm run demo`, entry-point-like: it composes the runtime, the Slack app and config with
+ *                         a fake Slack and moto; only tests import it (for its fake Slack and signed requests)
  * Rules are written by path so they hold as folders are added or split.
  */
 const INFRASTRUCTURE = '^src/(config|logger|mongo|temporal|embedded|observability|requests|bundleWorkflows)[.]ts$';
@@ -85,8 +87,8 @@ module.exports = {
     {
       name: 'runtime-only-from-entry-points',
       severity: 'error',
-      comment: 'Only the entry points use the composition root.',
-      from: { path: '^src/', pathNot: ['^src/(runtime|cli)/', ENTRY_POINT] },
+      comment: 'Only the entry points (and the demo, which is one) use the composition root.',
+      from: { path: '^src/', pathNot: ['^src/(runtime|cli|demo)/', ENTRY_POINT] },
       to: { path: '^src/runtime/' },
     },
     {
@@ -102,6 +104,21 @@ module.exports = {
       comment: 'The keycard commands are an entry point: only the CLI itself imports its modules.',
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: '^src/cli/' },
+    },
+    {
+      name: 'demo-only-from-demo',
+      severity: 'error',
+      comment: 'The demo is an entry point: nothing in Keycard imports it (the tests may, for its fake Slack).',
+      from: { path: '^src/', pathNot: '^src/demo/' },
+      to: { path: '^src/demo/' },
+    },
+    {
+      name: 'demo-above-the-root',
+      severity: 'error',
+      comment:
+        'The demo plays Slack and AWS around Keycard as it runs: the runtime, the Slack app, config and infrastructure, never the inside of workflows or activities.',
+      from: { path: '^src/demo/' },
+      to: { path: ['^src/(workflows|activities|cli)/', ENTRY_POINT] },
     },
   ],
   options: {

@@ -17,6 +17,8 @@ const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export interface EmbeddedServices {
   /** Environment to add: TEMPORAL_ADDRESS and/or MONGODB_URL of what was started. */
   env: Record<string, string>;
+  /** The embedded Temporal dev server's Web UI, when one was started. */
+  temporalUiUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logg
   };
   process.once('exit', () => children.forEach((child) => child.pid && tryKill(-child.pid, 'SIGKILL')));
   const added: Record<string, string> = {};
+  let temporalUiUrl: string | undefined;
   try {
     if (!env.TEMPORAL_ADDRESS) {
       mkdirSync(dataDir, { recursive: true });
@@ -40,6 +43,7 @@ export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logg
       );
       children.push(child);
       added.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+      temporalUiUrl = `http://127.0.0.1:${uiPort}`;
       await until(child, 'Temporal dev server', async () => {
         const connection = await Connection.connect({ address: added.TEMPORAL_ADDRESS, connectTimeout: 1_000 });
         try {
@@ -82,7 +86,7 @@ export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logg
     await stop();
     throw error;
   }
-  return { env: added, stop };
+  return { env: added, temporalUiUrl, stop };
 }
 
 /** `temporal server start-dev` on 127.0.0.1 with the ProdAccess* search attributes (the test stand uses it too). */

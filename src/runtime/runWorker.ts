@@ -13,7 +13,8 @@ import { connectDependencies } from './dependencies';
 import { createKeycardWorker } from './keycardWorker';
 import { ensureReconcileSchedule } from './reconcileSchedule';
 
-export async function runWorker(config: Config, logger: Logger): Promise<void> {
+/** `stop` shuts the workers down as a signal would (a process that runs Keycard beside other things, the demo). */
+export async function runWorker(config: Config, logger: Logger, { stop }: { stop?: AbortSignal } = {}): Promise<void> {
   const clientConnection = await connectClient(config);
   await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE, logger);
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -40,6 +41,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<void> {
     { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE },
     'worker running; SIGINT or SIGTERM stops it after the tasks in hand finish',
   );
+  stop?.addEventListener('abort', () => worker.shutdown(), { once: true });
   try {
     await worker.run();
   } finally {

@@ -1,0 +1,173 @@
+/** Requests as Slack sends them: form-encoded, signed with the signing secret (v0 HMAC-SHA256). */
+import { createHmac } from 'node:crypto';
+
+export interface SignedResponse {
+  status: number;
+  body: string;
+  json(): Record<string, unknown>;
+}
+
+export interface SigningOptions {
+  secret: string;
+  /** Seconds since the epoch; defaults to now. */
+  timestamp?: number;
+  /** Replaces the computed signature (forgery tests). */
+  signature?: string;
+  retryNum?: number;
+  /** Events API requests are JSON; commands and interactions are form-encoded. */
+  contentType?: string;
+}
+
+export function sign(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export async function postSigned(url: string, body: string, options: SigningOptions): Promise<SignedResponse> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? sign(options.secret, timestamp, body),
+      ...(options.retryNum
+        ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' }
+        : {}),
+    },
+    body,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text,
+    json: () => (text ? JSON.parse(text) : {}),
+  };
+}
+
+export interface SlashCommand {
+  user_id: string;
+  text: string;
+  trigger_id: string;
+  response_url: string;
+  team_id?: string;
+  channel_id?: string;
+}
+
+export function slashCommandBody(command: SlashCommand): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: command.team_id ?? 'T0TEST',
+    team_domain: 'keycard-test',
+    channel_id: command.channel_id ?? 'C0GENERAL',
+    channel_name: 'general',
+    user_id: command.user_id,
+    user_name: command.user_id.toLowerCase(),
+    command: '/prod-access',
+    text: command.text,
+    api_app_id: 'A0KEYCARD',
+    response_url: command.response_url,
+    trigger_id: command.trigger_id,
+  }).toString();
+}
+
+export interface ButtonClick {
+  user: string;
+  actionId: string;
+  value: string;
+  responseUrl: string;
+  channel?: string;
+  messageTs?: string;
+  /** The button as the message or view carried it (defaults: block `decision`, text `x`). */
+  blockId?: string;
+  text?: Record<string, unknown>;
+  /** The message the button is on, as Slack sends it back. */
+  message?: Record<string, unknown>;
+  /** A button in a modal or App Home: the payload carries the view instead of a message. */
+  view?: Record<string, unknown>;
+  triggerId?: string;
+}
+
+/** What every interaction payload says about its sender: team, user, app, and a fresh trigger id. */
+function interactionFrom(user: string, triggerId = newTriggerId()) {
+  return {
+    team: { id: 'T0TEST', domain: 'keycard-test' },
+    user: { id: user, username: user.toLowerCase(), team_id: 'T0TEST' },
+    api_app_id: 'A0KEYCARD',
+    token: 'deprecated-verification-token',
+    trigger_id: triggerId,
+  };
+}
+
+/** A trigger id as Slack makes one per interaction: a modal may be opened with it once. */
+export function newTriggerId(): string {
+  return `trigger-${Math.random().toString(16).slice(2)}`;
+}
+
+export function blockActionPayload(click: ButtonClick): Record<string, unknown> {
+  const action = {
+    type: 'button',
+    action_id: click.actionId,
+    block_id: click.blockId ?? 'decision',
+    value: click.value,
+    text: click.text ?? { type: 'plain_text', text: 'x' },
+    action_ts: String(Date.now() / 1000),
+  };
+  if (click.view) {
+    return {
+      type: 'block_actions',
+      ...interactionFrom(click.user, click.triggerId),
+      container: { type: 'view', view_id: click.view.id },
+      view: click.view,
+      actions: [action],
+    };
+  }
+  const channel = click.channel ?? 'C0APPROVERS';
+  return {
+    type: 'block_actions',
+    ...interactionFrom(click.user, click.triggerId),
+    response_url: click.responseUrl,
+    container: { type: 'message', message_ts: click.messageTs ?? '1.1', channel_id: channel },
+    channel: { id: channel, name: channel === 'C0APPROVERS' ? 'approvers' : 'directmessage' },
+    message: click.message ?? { ts: click.messageTs ?? '1.1', text: '' },
+    actions: [action],
+  };
+}
+
+export function viewSubmissionPayload(options: {
+  user: string;
+  callbackId: string;
+  privateMetadata: string;
+  values: Record<string, Record<string, { type: string; value: string }>>;
+  /** The modal as it was opened (its id, title, blocks); the fields above win. */
+  view?: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    type: 'view_submission',
+    ...interactionFrom(options.user),
+    view: {
+      id: 'V0DENY',
+      type: 'modal',
+      ...options.view,
+      callback_id: options.callbackId,
+      private_metadata: options.privateMetadata,
+      state: { values: options.values },
+      hash: 'h',
+    },
+  };
+}
+
+export function interactionBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+export function appHomeOpenedBody(user: string): string {
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: 'T0TEST',
+    api_app_id: 'A0KEYCARD',
+    type: 'event_callback',
+    event_id: `Ev${Math.random().toString(16).slice(2)}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: String(Date.now() / 1000) },
+  });
+}
