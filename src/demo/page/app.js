@@ -44,12 +44,6 @@
     });
   }
 
-  function time(ts) {
-    var seconds = Number(String(ts).split('.')[0]);
-    if (!seconds) return '';
-    return new Date(seconds * 1000).toISOString().slice(11, 16) + ' UTC';
-  }
-
   /** One message from Keycard, with what its buttons must tell Keycard about where they were clicked. */
   function messageHtml(message) {
     var container = JSON.stringify({ type: 'message', channel: message.channel, ts: message.ts });
@@ -57,9 +51,8 @@
       '<div class="message" data-container="' +
       escapeHtml(container) +
       '"><div class="avatar">K</div><div class="message-body"><span class="sender">Keycard</span>' +
-      '<span class="app-tag">APP</span><span class="time">' +
-      escapeHtml(time(message.ts)) +
-      '</span>' +
+      // The fake Slack's ts are ids, not clock times: no time is shown.
+      '<span class="app-tag">APP</span>' +
       BlockKit.renderMessage(message, context()) +
       '</div></div>'
     );
