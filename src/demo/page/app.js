@@ -158,25 +158,7 @@
       $('modal-root').innerHTML = '';
       return;
     }
-    var text = function (t, fallback) {
-      return escapeHtml(t && t.text ? t.text : fallback);
-    };
-    $('modal-root').innerHTML =
-      '<div class="modal-backdrop"><form class="modal" id="modal" data-view-id="' +
-      escapeHtml(view.id) +
-      '" data-container="' +
-      escapeHtml(JSON.stringify({ type: 'view', viewId: view.id })) +
-      '"><div class="modal-title">' +
-      text(view.title, '') +
-      '</div><div class="modal-body">' +
-      BlockKit.renderBlocks(view.blocks, context()) +
-      '</div><div class="modal-footer"><button type="button" class="bk-button" id="modal-close">' +
-      text(view.close, 'Cancel') +
-      '</button>' +
-      (view.submit
-        ? '<button type="submit" class="bk-button bk-primary" id="modal-submit">' + text(view.submit) + '</button>'
-        : '') +
-      '</div></form></div>';
+    $('modal-root').innerHTML = window.KeycardModal.html(view, context());
   }
 
   function drawAssignments() {
@@ -243,28 +225,6 @@
     draw();
   }
 
-  /** The values of the open modal's inputs, as Slack puts them in a view_submission. */
-  function modalValues(form) {
-    var values = {};
-    form.querySelectorAll('[data-block-id][data-action-id]').forEach(function (field) {
-      var block = field.getAttribute('data-block-id');
-      var action = field.getAttribute('data-action-id');
-      var type = field.getAttribute('data-type') || 'plain_text_input';
-      values[block] = values[block] || {};
-      values[block][action] =
-        type === 'static_select'
-          ? { type: type, value: field.value, selected_option: field.value ? { value: field.value } : null }
-          : { type: type, value: field.value };
-    });
-    return values;
-  }
-
-  function showErrors(form, errors) {
-    form.querySelectorAll('.bk-error').forEach(function (box) {
-      box.textContent = (errors && errors[box.getAttribute('data-error-for')]) || '';
-    });
-  }
-
   document.addEventListener('click', function (event) {
     var target = event.target.closest('button, a');
     if (!target) return;
@@ -304,10 +264,12 @@
     } else if (event.target.id === 'modal') {
       var form = event.target;
       var viewId = form.getAttribute('data-view-id');
-      post('/api/submit', { user: me, viewId: viewId, values: modalValues(form) }).then(function (answer) {
-        showErrors(form, answer && answer.errors);
-        return refresh();
-      });
+      post('/api/submit', { user: me, viewId: viewId, values: window.KeycardModal.values(form) }).then(
+        function (answer) {
+          window.KeycardModal.showErrors(form, answer && answer.errors);
+          return refresh();
+        },
+      );
     }
   });
 
