@@ -55,6 +55,7 @@ describe('the demo workspace in a browser', function () {
     this.timeout(180_000);
     await page.goto(demo!.url);
     await page.locator('#banner', { hasText: 'no real access' }).waitFor(SHOWN);
+    await page.locator('[data-person]').first().waitFor(SHOWN); // the first /api/state has arrived
     assert.equal(await page.locator('#temporal-link').getAttribute('href'), demo!.temporalUiUrl);
 
     await become('Alice');
@@ -85,6 +86,32 @@ describe('the demo workspace in a browser', function () {
     await page.locator('[data-pane="home"]').click();
     await pane().getByText('You hold no production access right now.').waitFor(SHOWN);
     await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs/demo-revoked.png') });
+    assert.deepEqual(pageErrors, []);
+  });
+  it('denies through the modal: the reason typed in the page reaches the requester', async function () {
+    this.timeout(120_000);
+    await become('Alice');
+    await page.locator('[data-pane^="channel:"]').click();
+    await page.locator('#command').fill('/prod-access checking <b>the</b> queue');
+    await page.locator('#command').press('Enter');
+    const request = pane().locator('.message', { hasText: 'checking <b>the</b> queue' });
+    await request.getByRole('button', { name: 'Deny' }).waitFor(SHOWN);
+
+    await become('Carol');
+    await request.getByRole('button', { name: 'Deny' }).click();
+    const modal = page.locator('#modal');
+    await modal.locator('.modal-title', { hasText: 'Deny access' }).waitFor(SHOWN);
+    await modal.locator('textarea').fill('not during the freeze');
+    await modal.getByRole('button', { name: 'Deny' }).click();
+    await modal.waitFor({ state: 'detached', ...SHOWN });
+    await request.filter({ hasText: 'Denied by @Carol: not during the freeze' }).waitFor(SHOWN);
+    assert.equal(await page.locator('#pane b').count(), 0, 'typed HTML stays text');
+    await become('Alice');
+    await page.locator('[data-pane="dm"]').click();
+    await pane()
+      .locator('.message', { hasText: 'denied your request' })
+      .filter({ hasText: 'not during the freeze' })
+      .waitFor(SHOWN);
     assert.deepEqual(pageErrors, []);
   });
 });
