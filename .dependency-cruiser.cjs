@@ -12,7 +12,8 @@
  *                         a fake Slack and moto; only tests import it (for its fake Slack and signed requests)
  * Rules are written by path so they hold as folders are added or split.
  */
-const INFRASTRUCTURE = '^src/(config|logger|mongo|temporal|embedded|observability|requests|bundleWorkflows)[.]ts$';
+const INFRASTRUCTURE =
+  '^src/(config|logger|mongo|temporal|embedded|childProcesses|observability|requests|bundleWorkflows)[.]ts$';
 const ENTRY_POINT = '^src/(worker|main)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

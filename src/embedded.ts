@@ -3,16 +3,14 @@
  * installs into .tools/) on the standard ports 7233 / Web UI 8233 unless taken, persisting to .data/; when
  * MONGODB_URL is unset, FerretDB with SQLite under .data/. Both stop when Keycard stops.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
+import { installedTool, killGroup, launch, portOr, PROJECT_ROOT, stopChild, untilReady } from './childProcesses';
 import type { Logger } from './logger';
 import { searchAttributeDefinitions } from './workflows/definitions';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface EmbeddedServices {
   /** Environment to add: TEMPORAL_ADDRESS and/or MONGODB_URL of what was started. */
@@ -28,7 +26,7 @@ export async function startEmbeddedServices(env: NodeJS.ProcessEnv, logger: Logg
   const stop = async () => {
     await Promise.all(children.map(stopChild));
   };
-  process.once('exit', () => children.forEach((child) => child.pid && tryKill(-child.pid, 'SIGKILL')));
+  process.once('exit', () => children.forEach((child) => killGroup(child, 'SIGKILL')));
   const added: Record<string, string> = {};
   let temporalUiUrl: string | undefined;
   try {
@@ -131,63 +129,12 @@ export function ferretDbArgs(options: { dir: string; port: number; logLevel: str
 }
 
 function tool(name: string): string {
-  const file = path.join(PROJECT_ROOT, '.tools', 'bin', name);
-  if (!existsSync(file)) {
-    throw new Error(
-      `${name} is not installed: run \`npm run tools\` (npm start does it) or set ${name === 'temporal' ? 'TEMPORAL_ADDRESS' : 'MONGODB_URL'}`,
-    );
-  }
-  return file;
+  return installedTool(
+    name,
+    `run \`npm run tools\` (npm start does it) or set ${name === 'temporal' ? 'TEMPORAL_ADDRESS' : 'MONGODB_URL'}`,
+  );
 }
 
-function launch(command: string, args: string[], logFile: string): ChildProcess {
-  const log = openSync(logFile, 'a');
-  // Its own process group: Ctrl-C reaches Keycard, which stops its servers after the worker has drained.
-  return spawn(command, args, { detached: true, stdio: ['ignore', log, log] });
-}
-
-async function until(child: ChildProcess, name: string, ready: () => Promise<void>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} exited with code ${child.exitCode}; see its log under .data/`);
-    try {
-      await ready();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`${name} did not become ready within 60 s; see its log under .data/`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
-/** The standard port when it is free, any free port otherwise. */
-async function portOr(preferred: number): Promise<number> {
-  const listen = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : port));
-      });
-    });
-  return listen(preferred).catch(() => listen(0));
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  tryKill(-child.pid, 'SIGTERM');
-  const killer = setTimeout(() => child.pid && tryKill(-child.pid, 'SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(killer);
-}
-
-function tryKill(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
+function until(child: ChildProcess, name: string, ready: () => Promise<void>): Promise<void> {
+  return untilReady(child, name, ready, 'see its log under .data/');
 }

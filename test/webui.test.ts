@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
 import { eventually, newRequest, startWorker, type TestWorker } from './support/keycard';
@@ -24,7 +25,6 @@ async function visibleTextOfAllFrames(page: Page): Promise<string> {
   return texts.join('\n').replace(/\s+/g, ' ');
 }
 
-const CHROMIUM = process.env.KEYCARD_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const LIVE_GRANTS = 'ProdAccessState="active"';
 
 describe('live grants in the Temporal Web UI', function () {
@@ -34,20 +34,7 @@ describe('live grants in the Temporal Web UI', function () {
 
   before(async () => {
     worker = await startWorker(stand().devServer.env);
-    // Playwright gives the browser a fresh profile of its own; these flags keep it off this closed network.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1500, height: 700 } });
   });
   after(async () => {

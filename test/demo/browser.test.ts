@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { startDemo, type RunningDemo } from '../../src/demo';
 import { PROJECT_ROOT } from '../support/processes';
 
-const CHROMIUM = process.env.KEYCARD_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Hang guards only: the waits end as soon as the page shows what they wait for. */
 const SHOWN = { timeout: 60_000 };
 
@@ -22,20 +22,7 @@ describe('the demo workspace in a browser', function () {
   before(async function () {
     this.timeout(180_000);
     demo = await startDemo();
-    // Playwright gives the browser a fresh profile of its own; these flags keep it off this closed network.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 760 } });
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     // Nothing outside the demo's own address may be fetched.

@@ -4,28 +4,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+export { freePort } from '../../src/childProcesses';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
 export const TOOLS_BIN = path.join(PROJECT_ROOT, '.tools', 'bin');
 
 export function tool(name: string): string {
   return path.join(TOOLS_BIN, name);
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 const tempDirs: string[] = [];

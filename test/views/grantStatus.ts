@@ -3,6 +3,7 @@
  * would see of a Block Kit message.
  */
 import type { GrantStatus, GrantStatusFields } from '../../src/domain/grant';
+import { blockTexts } from '../../src/demo/slack/slackValues';
 
 export const REQUESTER = 'U0REQUESTER';
 export const APPROVER = 'U0APPROVER';
@@ -38,16 +39,7 @@ interface MessageLike {
 
 /** Every text Slack would render, block by block, then the notification text. */
 export function visibleText(message: MessageLike): string {
-  const texts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (typeof record.text === 'string') texts.push(record.text);
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(message.blocks);
+  const texts = blockTexts(message.blocks);
   if (message.text !== undefined) texts.push(message.text);
   return texts.join('\n');
 }

@@ -30,8 +30,8 @@ export async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** All text in a message's blocks, flattened, for assertions on what people see. */
-export function visibleText(message: { text: string; blocks: Record<string, unknown>[] }): string {
+/** Every `text` string in a tree of blocks, depth first, in order. */
+export function blockTexts(blocks: unknown): string[] {
   const texts: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
@@ -41,7 +41,13 @@ export function visibleText(message: { text: string; blocks: Record<string, unkn
       Object.values(record).forEach(walk);
     }
   };
-  walk(message.blocks);
+  walk(blocks);
+  return texts;
+}
+
+/** All text in a message's blocks, flattened, for assertions on what people see. */
+export function visibleText(message: { text: string; blocks: Record<string, unknown>[] }): string {
+  const texts = blockTexts(message.blocks);
   return texts.length ? texts.join('\n') : message.text;
 }
 
