@@ -191,7 +191,11 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
       (found) => found?.expiresAt?.getTime() === before + 3_600_000,
     );
     assert.equal(grant?.state, 'active');
-    const extended = (await (await records()).events(request.requestId)).find((event) => event.type === 'extended');
+    // The grant's record is written before its audit event: wait for the event itself.
+    const extended = await eventually(
+      async () => (await (await records()).events(request.requestId)).find((event) => event.type === 'extended'),
+      (found) => found !== undefined,
+    );
     assert.equal(extended?.actor, 'ops');
     assert.equal(extended?.reason, 'incident still open');
     const attributes = (await handle.describe()).typedSearchAttributes;
