@@ -12,6 +12,7 @@ import { statusQuery } from '../src/workflows/definitions';
 import type { Client } from '@temporalio/client';
 import { recordsIn } from '../test/support/keycard';
 import { AWS_REGION, awsClientConfig, stand, type Stand, createIdentityStoreUser } from '../test/support/stand';
+import { testSigner } from '../test/support/keycard';
 
 export interface Distribution {
   count: number;
@@ -67,16 +68,21 @@ export async function keycardRevokeLateness(
   const handles = await Promise.all(
     people.map(async (person, i) => {
       const duration = `${Math.round(20_000 + (spreadMs * i) / grants)}ms`;
-      return startAccessRequest(client, taskQueue, {
-        requestId: randomUUID(),
-        requester: { slackUserId: `UB${i}`, email: person.email },
-        reason: 'benchmark',
-        target,
-        duration,
-        approvedBy: 'bench',
-        requestedAt: new Date().toISOString(),
-        principalId: person.principalId,
-      });
+      return startAccessRequest(
+        client,
+        taskQueue,
+        {
+          requestId: randomUUID(),
+          requester: { slackUserId: `UB${i}`, email: person.email },
+          reason: 'benchmark',
+          target,
+          duration,
+          approvedBy: 'bench',
+          requestedAt: new Date().toISOString(),
+          principalId: person.principalId,
+        },
+        testSigner(),
+      );
     }),
   );
   const expiries = new Map<string, number>();
@@ -181,16 +187,21 @@ export async function revokeSignalLatency(
   const people = await users(grants, 'signalled');
   const signalledAt = new Map<string, number>();
   for (const [i, person] of people.entries()) {
-    const handle = await startAccessRequest(client, taskQueue, {
-      requestId: randomUUID(),
-      requester: { slackUserId: `US${i}`, email: person.email },
-      reason: 'benchmark',
-      target,
-      duration: '1h',
-      approvedBy: 'bench',
-      requestedAt: new Date().toISOString(),
-      principalId: person.principalId,
-    });
+    const handle = await startAccessRequest(
+      client,
+      taskQueue,
+      {
+        requestId: randomUUID(),
+        requester: { slackUserId: `US${i}`, email: person.email },
+        reason: 'benchmark',
+        target,
+        duration: '1h',
+        approvedBy: 'bench',
+        requestedAt: new Date().toISOString(),
+        principalId: person.principalId,
+      },
+      testSigner(),
+    );
     while ((await handle.query(statusQuery)).state !== 'active') {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -22,6 +22,8 @@ import {
 } from '../test/support/processes';
 import { identityCenterEnv, type Stand } from '../test/support/stand';
 import { keycardRevokeLateness, type Distribution } from './punctuality';
+import { testSigner } from '../test/support/keycard';
+import { TEST_SIGNING_KEY } from '../test/support/configEnv';
 
 export interface LiveLevel {
   liveGrants: number;
@@ -125,6 +127,7 @@ async function startWorkerProcess(stand: Stand, taskQueue: string, mongoUrl: str
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...identityCenterEnv(target),
+    KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
     TEMPORAL_ADDRESS: stand.devServer.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     MONGODB_URL: mongoUrl,
@@ -174,16 +177,21 @@ export async function scale(
     await inBatches(fresh, 50, async (i) => {
       // Resolved already, as the Slack front door does before anything starts.
       principals[i] = `bench-live-${i}-${randomUUID().slice(0, 8)}`;
-      handles[i] = await startAccessRequest(client, taskQueue, {
-        requestId: randomUUID(),
-        requester: { slackUserId: `UL${i}`, email: `live-${i}@example.com` },
-        reason: 'benchmark: live grants',
-        target,
-        duration: '8h',
-        approvedBy: 'bench',
-        requestedAt: new Date().toISOString(),
-        principalId: principals[i],
-      });
+      handles[i] = await startAccessRequest(
+        client,
+        taskQueue,
+        {
+          requestId: randomUUID(),
+          requester: { slackUserId: `UL${i}`, email: `live-${i}@example.com` },
+          reason: 'benchmark: live grants',
+          target,
+          duration: '8h',
+          approvedBy: 'bench',
+          requestedAt: new Date().toISOString(),
+          principalId: principals[i],
+        },
+        testSigner(),
+      );
     });
     const wanted = new Set(fresh.map((i) => principals[i]));
     let last = -1;

@@ -101,6 +101,14 @@ const schema = z.object({
     .string()
     .transform((value) => value.split(/[\s,]+/).filter(Boolean))
     .default([]),
+  /**
+   * The key Keycard's front door (the Slack app, `keycard extend`) signs requests and decisions with, and the worker
+   * checks them with: without a valid proof, Temporal access alone grants nothing. Required by those three.
+   */
+  KEYCARD_SIGNING_KEY: z
+    .string()
+    .min(32, 'is too short: use at least 32 random characters (example: `openssl rand -base64 32`)')
+    .optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -158,6 +166,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   return result.data;
 }
 
+/**
+ * KEYCARD_SIGNING_KEY, for the parts that sign or check front-door proofs (the worker, the Slack app, `keycard
+ * extend`); a ConfigError naming it when it is not set.
+ */
+export function signingKeyOf(config: Pick<Config, 'KEYCARD_SIGNING_KEY'>): string {
+  if (!config.KEYCARD_SIGNING_KEY) {
+    throw new ConfigError([
+      'KEYCARD_SIGNING_KEY is required: the key the Slack app and the keycard CLI sign requests and decisions with, ' +
+        'and the worker checks them with (example: `openssl rand -base64 32`; the same value for all three)',
+    ]);
+  }
+  return config.KEYCARD_SIGNING_KEY;
+}
+
 /** Reads .env into process.env when the file exists; real environment variables win. */
 export function loadDotEnv(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -173,5 +195,30 @@ export function loadMongoConfig(env: NodeJS.ProcessEnv = process.env): Pick<Conf
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
+  return result.data;
+}
+
+/**
+ * For `keycard extend`: Temporal's settings and KEYCARD_SIGNING_KEY, validated as loadConfig validates them, and
+ * nothing else, so an operator needs no MongoDB, AWS or Slack settings to extend a grant.
+ */
+export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env) {
+  const operator = schema.pick({
+    TEMPORAL_ADDRESS: true,
+    TEMPORAL_NAMESPACE: true,
+    TEMPORAL_API_KEY: true,
+    TEMPORAL_TLS: true,
+    TEMPORAL_TLS_CERT_PATH: true,
+    TEMPORAL_TLS_KEY_PATH: true,
+    TEMPORAL_TLS_CA_PATH: true,
+    TEMPORAL_TLS_SERVER_NAME: true,
+    KEYCARD_SIGNING_KEY: true,
+  });
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = operator.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  signingKeyOf(result.data);
   return result.data;
 }

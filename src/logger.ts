@@ -56,9 +56,14 @@ function scrubbing(destination: DestinationStream, secrets: string[]): Destinati
 
 /** The values in the configuration and environment that must never be logged. */
 export function secretValues(config: Partial<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): string[] {
-  const fromConfig = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'TEMPORAL_API_KEY'].map((name) =>
-    typeof config[name] === 'string' ? (config[name] as string) : '',
-  );
+  const names = [
+    'SLACK_BOT_TOKEN',
+    'SLACK_SIGNING_SECRET',
+    'SLACK_APP_TOKEN',
+    'TEMPORAL_API_KEY',
+    'KEYCARD_SIGNING_KEY',
+  ];
+  const fromConfig = names.map((name) => (typeof config[name] === 'string' ? (config[name] as string) : ''));
   const mongoPassword = /^mongodb(?:\+srv)?:\/\/[^:/@]+:([^@]+)@/.exec(String(config.MONGODB_URL ?? ''))?.[1] ?? '';
   const fromEnv = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].map((name) => env[name] ?? '');
   return [...fromConfig, mongoPassword, decodeURIComponent(mongoPassword), ...fromEnv].filter(Boolean);

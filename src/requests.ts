@@ -2,8 +2,18 @@
  * Starting a grant workflow: the one place that knows the workflow ID scheme, the start options and the
  * search attributes a request begins with. Used by the Slack app, the CLI and the tests.
  */
-import { WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
-import { DEFAULT_GRANT_DURATION, grantWorkflowId, targetKey, type AccessRequest } from './domain/grant';
+import { WorkflowIdReusePolicy, type Client, type WorkflowClient, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  DEFAULT_GRANT_DURATION,
+  grantWorkflowId,
+  targetKey,
+  type AccessRequest,
+  type Decision,
+  type Extension,
+  type ProofAction,
+} from './domain/grant';
+import { withoutProof, type FrontDoorKey } from './services/frontDoor';
 import { searchAttributes } from './workflows/definitions';
 import type { prodAccess } from './workflows';
 
@@ -29,14 +39,30 @@ export function grantDetails(request: AccessRequest): string {
   ].join('\n\n');
 }
 
+/** Who signs a request: Keycard's front door key, and its name in the proof ('slack', 'cli:<operator>'). */
+export interface RequestSigner {
+  frontDoor: FrontDoorKey;
+  signer: string;
+  /** The signer's clock (a time-skipping test server's, in tests); now by default. */
+  now?: () => Date | Promise<Date>;
+}
+
+/** Starts the grant workflow with the request signed by the front door: the worker acts on nothing else. */
 export async function startAccessRequest(
   client: Client,
   taskQueue: string,
-  request: AccessRequest,
+  unsigned: AccessRequest,
+  { frontDoor, signer, now = () => new Date() }: RequestSigner,
 ): Promise<WorkflowHandle<typeof prodAccess>> {
+  const workflowId = grantWorkflowId(unsigned.requestId);
+  const payload = withoutProof(unsigned);
+  const request = {
+    ...payload,
+    proof: frontDoor.sign({ action: 'request', workflowId, payload }, signer, await now()),
+  };
   return client.workflow.start<typeof prodAccess>('prodAccess', {
     taskQueue,
-    workflowId: grantWorkflowId(request.requestId),
+    workflowId,
     // A request id is used once: a retried start never creates a second grant, even after the first ended.
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     args: [request],
@@ -49,4 +75,23 @@ export async function startAccessRequest(
       ...(request.approvedBy ? [{ key: searchAttributes.approver, value: request.approvedBy }] : []),
     ],
   });
+}
+
+/**
+ * Sends a decision or an extension signed by the front door for the grant's current run (a proof names the run, so
+ * one seen in a history cannot be replayed into another run of the same workflow). Resolves with the update's result;
+ * rejects as executeUpdate does (WorkflowUpdateFailedError with the workflow's refusal, WorkflowNotFoundError).
+ */
+export async function signedUpdate<Result, Input extends Decision | Extension>(
+  client: WorkflowClient,
+  workflowId: string,
+  update: UpdateDefinition<Result, [Input]>,
+  input: Input,
+  { frontDoor, signer, now = () => new Date() }: RequestSigner,
+): Promise<Result> {
+  const { runId } = await client.getHandle(workflowId).describe();
+  const payload = withoutProof(input);
+  const action = update.name as ProofAction;
+  const proof = frontDoor.sign({ action, workflowId, runId, payload }, signer, await now());
+  return client.getHandle(workflowId, runId).executeUpdate(update, { args: [{ ...payload, proof } as Input] });
 }

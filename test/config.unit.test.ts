@@ -1,6 +1,6 @@
 /** The one configuration loader: defaults, every problem named at once, and the checks across variables. */
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, loadOperatorConfig, signingKeyOf } from '../src/config';
 import { REQUIRED_ENV } from './support/configEnv';
 
 const valid: Record<string, string> = REQUIRED_ENV;
@@ -167,5 +167,36 @@ describe('configuration from the environment', function () {
     assert.match(refusal(valid), /SLACK_BOT_TOKEN is required[\s\S]*run `npm run demo`/);
     const lostTheSecret = refusal({ ...valid, SLACK_BOT_TOKEN: 'xoxb-1-2-abc', APPROVER_CHANNEL: 'C0123456789' });
     assert.doesNotMatch(lostTheSecret, /npm run demo/, 'a deploy with some Slack settings gets no demo hint');
+  });
+
+  it('wants KEYCARD_SIGNING_KEY where proofs are signed or checked, at least 32 characters, never echoed', () => {
+    const config = loadConfig(valid);
+    assert.throws(
+      () => signingKeyOf(config),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.problems.join('\n'), /KEYCARD_SIGNING_KEY is required/);
+        return true;
+      },
+    );
+    const short = 'only-31-characters-long-0123456';
+    const refused = (() => {
+      try {
+        loadConfig({ ...valid, KEYCARD_SIGNING_KEY: short });
+      } catch (error) {
+        return error as ConfigError;
+      }
+      throw new Error('a short key was taken');
+    })();
+    assert.match(refused.problems.join('\n'), /KEYCARD_SIGNING_KEY is too short/);
+    assert.ok(!refused.message.includes(short), 'the key is not repeated');
+    const key = 'k'.repeat(32);
+    assert.equal(signingKeyOf(loadConfig({ ...valid, KEYCARD_SIGNING_KEY: key })), key);
+  });
+
+  it('for keycard extend, wants Temporal settings and the signing key only', () => {
+    assert.throws(() => loadOperatorConfig({}), /KEYCARD_SIGNING_KEY is required/);
+    const config = loadOperatorConfig({ KEYCARD_SIGNING_KEY: 'k'.repeat(40) });
+    assert.deepEqual([config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE], ['localhost:7233', 'default']);
   });
 });

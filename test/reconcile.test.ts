@@ -26,6 +26,7 @@ import {
   TEST_APPROVER_CHANNEL,
   type TestWorker,
   unassignInMoto,
+  testSigner,
 } from './support/keycard';
 import { PROJECT_ROOT, tool } from './support/processes';
 import {
@@ -86,7 +87,12 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
 
   /** Starts a grant on this file's target and waits until its record says active (the sweep reads records). */
   const activeGrant = async (request: AccessRequest, taskQueue = worker.taskQueue) => {
-    const handle = await startAccessRequest(stand().devServer.env.client, taskQueue, request);
+    const handle = await startAccessRequest(
+      stand().devServer.env.client,
+      taskQueue,
+      request,
+      testSigner(stand().devServer.env),
+    );
     const records = await recordsIn(mongoUrl);
     const record = await eventually(
       () => records.grant(request.requestId),
@@ -113,7 +119,12 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
 
   it('a grant whose workflow was terminated is revoked by the first run after expiry + grace', async () => {
     const { request, userId } = await newRequest({ target, duration: '3s' });
-    const handle = await startAccessRequest(stand().devServer.env.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(
+      stand().devServer.env.client,
+      worker.taskQueue,
+      request,
+      testSigner(stand().devServer.env),
+    );
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -183,7 +194,12 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   it('a revoke that "succeeded" while Identity Center still lists the assignment is caught and redone', async () => {
     const { aws } = stand();
     const { request, userId } = await newRequest({ target, duration: '1h' });
-    const handle = await startAccessRequest(stand().devServer.env.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(
+      stand().devServer.env.client,
+      worker.taskQueue,
+      request,
+      testSigner(stand().devServer.env),
+    );
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -450,7 +466,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     const env = await TestWorkflowEnvironment.createFromExistingServer({ address: own.address });
     const ownWorker = await startWorker(env, { mongoUrl });
     const { request, userId } = await newRequest({ target, duration: '2s' });
-    const handle = await startAccessRequest(env.client, ownWorker.taskQueue, request);
+    const handle = await startAccessRequest(env.client, ownWorker.taskQueue, request, testSigner(env));
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',

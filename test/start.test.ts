@@ -31,6 +31,7 @@ describe('npm start on a fresh machine', function () {
       SLACK_BOT_TOKEN: `xoxb-${randomUUID()}`,
       SLACK_SIGNING_SECRET: `signing-${randomUUID()}`,
       AWS_SECRET_ACCESS_KEY: `aws-secret-${randomUUID()}`,
+      KEYCARD_SIGNING_KEY: `signing-key-${randomUUID()}`,
     };
     const email = `starter-${randomUUID().slice(0, 8)}@example.com`;
     const principalId = await createIdentityStoreUser(email);

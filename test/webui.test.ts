@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
-import { eventually, newRequest, startWorker, type TestWorker } from './support/keycard';
+import { eventually, newRequest, startWorker, type TestWorker, testSigner } from './support/keycard';
 import { PROJECT_ROOT } from './support/processes';
 import { stand } from './support/stand';
 
@@ -59,7 +59,12 @@ describe('live grants in the Temporal Web UI', function () {
 
   it('the live-grants filter shows the grant with its summary, and no longer once it is revoked', async () => {
     const { request } = await newRequest({ reason: 'investigating the payment retries' });
-    const handle = await startAccessRequest(stand().devServer.env.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(
+      stand().devServer.env.client,
+      worker.taskQueue,
+      request,
+      testSigner(stand().devServer.env),
+    );
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { freshWorkflowBundle, WORKFLOW_BUNDLE } from '../src/bundleWorkflows';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
-import { eventually, isAssignedInMoto, newRequest } from './support/keycard';
+import { eventually, isAssignedInMoto, newRequest, testSigner } from './support/keycard';
 import { freePort, PROJECT_ROOT, tempDir } from './support/processes';
 import { identityCenterEnv, stand } from './support/stand';
+import { TEST_SIGNING_KEY } from './support/configEnv';
 
 const WORKER = path.join(PROJECT_ROOT, 'dist/src/worker.js');
 
@@ -56,6 +57,7 @@ describe('the worker process', function () {
       TEMPORAL_METRICS_PORT: String(await freePort()),
       MONGODB_URL: mongoUrl,
       ...identityCenterEnv(),
+      KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
     });
     try {
       await eventually(
@@ -71,7 +73,7 @@ describe('the worker process', function () {
       assert.equal(schedule.action.type === 'startWorkflow' && schedule.action.taskQueue, taskQueue);
       await devServer.env.client.schedule.getHandle('prod-access-reconcile').delete();
       const { request, userId } = await newRequest({ duration: '1h' });
-      const handle = await startAccessRequest(devServer.env.client, taskQueue, request);
+      const handle = await startAccessRequest(devServer.env.client, taskQueue, request, testSigner(devServer.env));
       await eventually(
         () => handle.query(statusQuery),
         (status) => status.state === 'active',

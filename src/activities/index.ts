@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { GrantStatus, NoticeType, Target } from '../domain/grant';
 import { PrincipalNotFoundError, SlackPermanentError } from '../domain/errors';
+import type { FrontDoorKey, ProofCheck, ProofVerdict } from '../services/frontDoor';
 import type { AssignmentResult, IdentityCenter } from '../services/identityCenter';
 import type { ReconcileMode, ReconcileOptions, ReconcileSummary } from '../services/reconcile';
 import type { GrantEventInput, GrantRecords } from '../services/records';
@@ -22,6 +23,10 @@ export interface ActivityDependencies {
   reconciler?: { run: (options: ReconcileOptions) => Promise<ReconcileSummary>; mode: ReconcileMode };
   /** Later leases of the same person, from Temporal's visibility; without it the lease check fails and access ends. */
   leases?: LeaseFinder;
+  /** Checks the proofs of Keycard's front door (KEYCARD_SIGNING_KEY); the key never leaves this process. */
+  frontDoor: FrontDoorKey;
+  /** Where an alert about a grant with no Slack routing is posted (APPROVER_CHANNEL), when Slack is configured. */
+  alertChannel?: string;
   /** Told of every grant event once it is stored (the process's metrics); the activities know nothing of metrics. */
   onEventRecorded?: (event: GrantEventInput) => void;
 }
@@ -64,6 +69,8 @@ export function createActivities({
   slack,
   reconciler,
   leases,
+  frontDoor,
+  alertChannel,
   onEventRecorded,
 }: ActivityDependencies) {
   function slackOrFail(): SlackNotifier {
@@ -106,6 +113,14 @@ export function createActivities({
       return identityCenter.unassign(target, principalId, progress(resumeRequestId));
     },
 
+    /** Whether Keycard's front door sent this input. Never throws for a bad proof: the verdict says what was wrong. */
+    async verifyProof(check: ProofCheck): Promise<ProofVerdict> {
+      const verdict = frontDoor.verify(check);
+      if (!verdict.ok)
+        logger.warn({ action: check.action, workflowId: check.workflowId }, `refused: ${verdict.problem}`);
+      return verdict;
+    },
+
     async recordEvent(event: GrantEventInput): Promise<void> {
       await records.recordEvent(event);
       onEventRecorded?.(event);
@@ -141,7 +156,8 @@ export function createActivities({
     /** An operator must look now: an error log line, and a post in the approvers' channel when there is one. */
     async raiseAlert(alert: Alert): Promise<void> {
       logger.error({ alert: true, requestId: alert.requestId, workflowId: alert.workflowId }, alert.message);
-      if (alert.channel && slack) await slack.postAlert(alert.channel, alert.message);
+      const channel = alert.channel ?? alertChannel;
+      if (channel && slack) await slack.postAlert(channel, alert.message);
     },
 
     /** One reconciliation run (the schedule's workflow calls this). */

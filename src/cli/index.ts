@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit';
+import { registerExtend } from './extend';
 import { registerReconcile } from './reconcile';
 
 export function program(): Command {
@@ -13,6 +14,7 @@ export function program(): Command {
     .showHelpAfterError();
   registerReconcile(keycard);
   registerAudit(keycard);
+  registerExtend(keycard);
   return keycard;
 }
 

@@ -67,6 +67,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
         PERMISSION_SET_ARN: identityCenter.permissionSetArn,
         SLACK_BOT_TOKEN: `xoxb-demo-${randomBytes(12).toString('hex')}`,
         SLACK_SIGNING_SECRET: signingSecret,
+        KEYCARD_SIGNING_KEY: randomBytes(32).toString('base64'),
         SLACK_API_URL: slack.apiUrl,
         APPROVER_CHANNEL: APPROVERS_CHANNEL.id,
         APPROVERS: DEMO_PEOPLE.filter((person) => person.role === 'approver')

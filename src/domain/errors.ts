@@ -64,5 +64,7 @@ export const Refusal = {
   alreadyRequested: 'AlreadyRequestedError',
   maxDurationExceeded: 'MaxDurationExceededError',
   notAllowed: 'NotAllowedError',
+  /** No valid proof from Keycard's front door (v3): refused, audited and alerted. */
+  noProof: 'FrontDoorProofError',
 } as const;
 export type RefusalType = (typeof Refusal)[keyof typeof Refusal];

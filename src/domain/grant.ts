@@ -34,6 +34,24 @@ export interface GrantLimits {
   expiryWarning?: string;
 }
 
+/** What a proof from Keycard's front door is about (src/services/frontDoor.ts). */
+export type ProofAction = 'request' | 'approve' | 'deny' | 'extend';
+
+/**
+ * A proof that Keycard's front door (the Slack app, the `keycard` CLI) sent this input: the worker refuses a request,
+ * a decision or an extension without a valid one. The key that makes it is never in a workflow's input or history.
+ */
+export interface FrontDoorProof {
+  /** Who signed: 'slack', or 'cli:<operator>'. */
+  signer: string;
+  /** ISO time it was made. */
+  issuedAt: string;
+  /** Accepted once per grant. */
+  nonce: string;
+  /** HMAC-SHA256, base64url. */
+  mac: string;
+}
+
 /** What the prodAccess workflow is started with. */
 export interface AccessRequest {
   requestId: string;
@@ -53,6 +71,8 @@ export interface AccessRequest {
   requestedAt: string;
   /** Set by the workflow itself when a revoke that keeps failing continues as a new run: where it stood. */
   continuedRevoke?: ContinuedRevoke;
+  /** Keycard's front door made this request (checked before anything is asked or assigned). */
+  proof?: FrontDoorProof;
 }
 
 /** The state a failing revoke carries into a new run of the same workflow (continue-as-new), so nothing is lost. */
@@ -81,6 +101,8 @@ export interface Revocation {
 export interface Decision {
   by: string;
   reason?: string;
+  /** Keycard's front door sent this decision, for this run. */
+  proof?: FrontDoorProof;
 }
 
 export interface DecisionResult {
@@ -96,9 +118,11 @@ export interface Extension {
   by: string;
   duration: string;
   reason: string;
+  /** Keycard's front door sent this extension, for this run. */
+  proof?: FrontDoorProof;
 }
 
-export interface PendingExtension extends Extension {
+export interface PendingExtension extends Omit<Extension, 'proof'> {
   requestedAt: string;
 }
 
@@ -138,7 +162,9 @@ export type GrantEventType =
   | 'extended'
   | 'extension_denied'
   | 'revoke_failing'
-  | 'revoked';
+  | 'revoked'
+  /** Something came in without a valid proof from Keycard's front door: refused, and nothing changed. */
+  | 'refused';
 
 /** What the requester can be told: every event, and the warning before access ends. */
 export type NoticeType = GrantEventType | 'expiry_warning';

@@ -5,9 +5,10 @@
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { laterLeaseFrom } from '../activities/leases';
-import type { Config } from '../config';
+import { signingKeyOf, type Config } from '../config';
 import type { Logger } from '../logger';
 import { observeGrantEvent } from '../observability';
+import { FrontDoorKey } from '../services/frontDoor';
 import { connectClient, connectWorker, registerSearchAttributes } from '../temporal';
 import { connectDependencies } from './dependencies';
 import { createKeycardWorker } from './keycardWorker';
@@ -15,6 +16,7 @@ import { ensureReconcileSchedule } from './reconcileSchedule';
 
 /** `stop` shuts the workers down as a signal would (a process that runs Keycard beside other things, the demo). */
 export async function runWorker(config: Config, logger: Logger, { stop }: { stop?: AbortSignal } = {}): Promise<void> {
+  const frontDoor = new FrontDoorKey(signingKeyOf(config));
   const clientConnection = await connectClient(config);
   await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE, logger);
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
@@ -34,6 +36,8 @@ export async function runWorker(config: Config, logger: Logger, { stop }: { stop
       slack,
       reconciler: { run: (options) => reconciler.run(options), mode: config.RECONCILE_MODE },
       leases: laterLeaseFrom(client),
+      frontDoor,
+      alertChannel: config.APPROVER_CHANNEL,
       onEventRecorded: observeGrantEvent,
     }),
   });

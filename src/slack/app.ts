@@ -4,8 +4,9 @@
  */
 import { App } from '@slack/bolt';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config';
+import { signingKeyOf, type Config } from '../config';
 import type { Logger } from '../logger';
+import { FrontDoorKey } from '../services/frontDoor';
 import { boltLogger } from './boltLogger';
 import { createGrantWorkflows } from './grantWorkflows';
 import { registerListeners } from './listeners';
@@ -29,6 +30,7 @@ export type SlackAppConfig = Pick<
   | 'TEMPORAL_TASK_QUEUE'
   | 'TARGET_ACCOUNT_ID'
   | 'PERMISSION_SET_ARN'
+  | 'KEYCARD_SIGNING_KEY'
 >;
 
 export interface SlackAppOptions {
@@ -53,7 +55,8 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { clientOptions } }
       : { signingSecret: config.SLACK_SIGNING_SECRET, endpoints: '/slack/events', port: config.PORT }),
   });
-  const grants = createGrantWorkflows({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
+  const frontDoor = new FrontDoorKey(signingKeyOf(config));
+  const grants = createGrantWorkflows({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, frontDoor });
   registerListeners(app, { settings: config, grants, logger });
   app.error(async (error) => {
     logger.error({ err: error }, 'a Slack listener failed');

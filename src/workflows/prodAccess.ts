@@ -1,7 +1,8 @@
 /**
  * One production-access grant, from the request to the confirmed revocation. The story:
- * (Slack requests) ask the approvers and wait for `approve`, `deny` or the request timeout → resolve the requester →
- * assign → record → wait until the expiry, a `revoke` signal or a cancellation → unassign → record.
+ * (v3) check the request's proof from Keycard's front door → (Slack requests) ask the approvers and wait for
+ * `approve`, `deny` or the request timeout → resolve the requester → assign → record → wait until the expiry, a
+ * `revoke` signal or a cancellation → unassign → record.
  * Whatever ends the wait, the revoke runs, and it retries until Identity Center confirms it.
  * Slack messages go out beside the story, never in its way: a Slack outage delays a message, never a grant or revoke.
  * The parts live in ./grant: the state and its transitions, the handlers, the movable expiry, the revoke loop, the
@@ -24,6 +25,7 @@ import { SlackAnnouncer } from './grant/announcer';
 import { BesideTheStory } from './grant/beside';
 import { MovableExpiry } from './grant/expiry';
 import { describeFailure } from './grant/failures';
+import { checkProof } from './grant/frontDoor';
 import { wireHandlers } from './grant/handlers';
 import { laterLeaseCheck } from './grant/lease';
 import { continuedEnding, RevokeLoop } from './grant/revoke';
@@ -72,6 +74,16 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
     duration: grant.status.duration,
     approvedBy: request.approvedBy,
   });
+
+  if (version.proofs) {
+    // v3: only a request Keycard's front door made is acted on; nobody is asked and nothing is assigned otherwise.
+    const verdict = await checkProof(grant, 'request', input, request.requester.email);
+    if (!verdict.ok) {
+      grant.status = { ...grant.status, approvedBy: undefined };
+      await grant.fail(`refused: ${verdict.problem}`);
+      return grant.finish();
+    }
+  }
 
   if (request.slack) {
     const routing = request.slack;

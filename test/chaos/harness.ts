@@ -15,7 +15,7 @@ import { startAccessRequest } from '../../src/requests';
 import type { prodAccess } from '../../src/workflows';
 import { MotoWatcher, type WorkerProcess } from '../support/chaosStand';
 import type { IdentityCenterChaos } from '../support/identityCenterChaos';
-import { eventually, isAssignedInMoto, newRequest, recordsIn } from '../support/keycard';
+import { eventually, isAssignedInMoto, newRequest, recordsIn, testSigner } from '../support/keycard';
 import { PROJECT_ROOT } from '../support/processes';
 import { stand } from '../support/stand';
 
@@ -148,7 +148,7 @@ export class ScenarioRun {
   }
 
   async start(client: Client, taskQueue: string, grant: TrackedGrant): Promise<TrackedGrant> {
-    grant.handle = await startAccessRequest(client, taskQueue, grant.request);
+    grant.handle = await startAccessRequest(client, taskQueue, grant.request, testSigner());
     return grant;
   }
 

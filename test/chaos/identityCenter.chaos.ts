@@ -13,6 +13,7 @@ import { eventually, recordsIn } from '../support/keycard';
 import { PROJECT_ROOT } from '../support/processes';
 import { identityCenterEnv, stand } from '../support/stand';
 import { scenario, seconds, sleep, type TrackedGrant } from './harness';
+import { TEST_SIGNING_KEY } from '../support/configEnv';
 
 describe('chaos: Identity Center misbehaves', function () {
   scenario(
@@ -110,6 +111,7 @@ async function reconcile(mongoUrl: string): Promise<{ code: number; summary?: { 
   const env = {
     PATH: process.env.PATH,
     ...identityCenterEnv(),
+    KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
     MONGODB_URL: mongoUrl,
     TEMPORAL_ADDRESS: stand().devServer.address,
     RECONCILE_GRACE: '1s',

@@ -13,12 +13,20 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { AccessRequest } from '../../src/domain/grant';
+import { grantWorkflowId, type AccessRequest } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { awsError } from '../support/awsFaultProxy';
 import { FakeSlack } from '../support/fakeSlack';
-import { eventually, newRequest, newSlackRequest, startWorker, type TestWorker } from '../support/keycard';
+import {
+  eventually,
+  newRequest,
+  newSlackRequest,
+  sendUpdate,
+  startWorker,
+  testSigner,
+  type TestWorker,
+} from '../support/keycard';
 import { PROJECT_ROOT, tool } from '../support/processes';
 import { APPROVER } from '../support/slackStand';
 import { stand } from '../support/stand';
@@ -26,9 +34,10 @@ import { stand } from '../support/stand';
 const HISTORIES = path.join(PROJECT_ROOT, 'test/histories');
 /**
  * The workflow version the recordings are named for: bump it with each `patched` story change, so the new version's
- * paths are recorded beside the older ones (v1: before 'revoke-needs-only-identity-center'; v2: after it).
+ * paths are recorded beside the older ones (v1: before 'revoke-needs-only-identity-center'; v2: after it; v3: after
+ * 'front-door-proofs').
  */
-const VERSION = 'v2';
+const VERSION = 'v3';
 
 /** The CLI writes the standard proto JSON that Worker.runReplayHistory reads. */
 async function save(env: TestWorkflowEnvironment, workflowId: string, name: string) {
@@ -71,7 +80,7 @@ describe('recording workflow histories for the replay test', function () {
   async function startRequest(overrides: Partial<AccessRequest> = {}, slackRouted = false) {
     const requestId = `recorded-${randomUUID().slice(0, 8)}`;
     const { request } = await (slackRouted ? newSlackRequest : newRequest)({ requestId, ...overrides });
-    const handle = await startAccessRequest(env().client, worker.taskQueue, request);
+    const handle = await startAccessRequest(env().client, worker.taskQueue, request, testSigner(env()));
     if (slackRouted) {
       await eventually(
         () => handle.query(statusQuery),
@@ -89,7 +98,7 @@ describe('recording workflow histories for the replay test', function () {
 
   recording('denied', async (start) => {
     const { handle } = await start({ duration: '1h' }, true);
-    await handle.executeUpdate(denyUpdate, { args: [{ by: APPROVER, reason: 'not during the freeze' }] });
+    await sendUpdate(handle, denyUpdate, { by: APPROVER, reason: 'not during the freeze' }, env());
     return handle;
   });
 
@@ -97,13 +106,13 @@ describe('recording workflow histories for the replay test', function () {
 
   recording('approved-expired', async (start) => {
     const { handle } = await start({ duration: '1h' }, true);
-    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await sendUpdate(handle, approveUpdate, { by: APPROVER }, env());
     return handle;
   });
 
   recording('revoked-early', async (start) => {
     const { handle } = await start({ duration: '4h' }, true);
-    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await sendUpdate(handle, approveUpdate, { by: APPROVER }, env());
     await active(handle);
     await handle.signal('revoke', { by: 'ops@example.com', reason: 'incident closed' });
     return handle;
@@ -112,18 +121,21 @@ describe('recording workflow histories for the replay test', function () {
   recording('extended', async (start) => {
     const { handle } = await start({ duration: '1h' });
     await active(handle);
-    await handle.executeUpdate(extendUpdate, { args: [{ by: 'ops', duration: '30m', reason: 'still debugging' }] });
+    await sendUpdate(handle, extendUpdate, { by: 'ops', duration: '30m', reason: 'still debugging' }, env());
     return handle;
   });
 
   recording('extension-denied', async (start) => {
     const { handle, request } = await start({ duration: '1h' }, true);
-    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await sendUpdate(handle, approveUpdate, { by: APPROVER }, env());
     await active(handle);
-    await handle.executeUpdate(extendUpdate, {
-      args: [{ by: request.requester.slackUserId, duration: '30m', reason: 'need a bit more' }],
-    });
-    await handle.executeUpdate(denyUpdate, { args: [{ by: APPROVER, reason: 'wrap it up' }] });
+    await sendUpdate(
+      handle,
+      extendUpdate,
+      { by: request.requester.slackUserId, duration: '30m', reason: 'need a bit more' },
+      env(),
+    );
+    await sendUpdate(handle, denyUpdate, { by: APPROVER, reason: 'wrap it up' }, env());
     return handle;
   });
 
@@ -173,4 +185,32 @@ describe('recording workflow histories for the replay test', function () {
   });
 
   recording('unusable-start', async (start) => (await start({ duration: '0.0001s' })).handle);
+
+  recording('refused-unsigned-request', async () => {
+    // Started straight through Temporal, approved in its own input, with no proof: refused, nothing assigned.
+    const { request } = await newRequest({ requestId: `recorded-${randomUUID().slice(0, 8)}` });
+    return env().client.workflow.start('prodAccess', {
+      taskQueue: worker.taskQueue,
+      workflowId: grantWorkflowId(request.requestId),
+      args: [request],
+    });
+  });
+
+  recording('refused-forged-decision', async (start) => {
+    const { handle, request } = await start({ duration: '1h' }, true);
+    // An approval sent straight through Temporal with an approver's id: refused, audited, alerted.
+    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] }).catch(() => undefined);
+    await sendUpdate(handle, approveUpdate, { by: APPROVER }, env());
+    await active(handle);
+    await handle
+      .executeUpdate(extendUpdate, { args: [{ by: 'ops', duration: '1h', reason: 'forged' }] })
+      .catch(() => undefined);
+    await sendUpdate(
+      handle,
+      extendUpdate,
+      { by: request.requester.slackUserId, duration: '30m', reason: 'more' },
+      env(),
+    );
+    return handle;
+  });
 });

@@ -8,7 +8,7 @@ import type { AccessRequest } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { searchAttributes, statusQuery } from '../../src/workflows/definitions';
 import { visibleText } from '../support/fakeSlack';
-import { eventually, records } from '../support/keycard';
+import { eventually, records, testSigner } from '../support/keycard';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -64,7 +64,12 @@ describe('Slack: /prod-access who and /prod-access history', function () {
       principalId: requester.principalId,
       requestedAt: new Date().toISOString(),
     };
-    const handle = await startAccessRequest(stand().devServer.env.client, s.worker.taskQueue, request);
+    const handle = await startAccessRequest(
+      stand().devServer.env.client,
+      s.worker.taskQueue,
+      request,
+      testSigner(stand().devServer.env),
+    );
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',

@@ -7,7 +7,7 @@ import type { Revocation } from '../../src/domain/grant';
 import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { denyUpdate, statusQuery } from '../../src/workflows/definitions';
 import { withStatus } from '../support/awsFaultProxy';
-import { eventually, isAssignedInMoto } from '../support/keycard';
+import { eventually, isAssignedInMoto, sendUpdate } from '../support/keycard';
 import { APPROVER, OUTSIDER, startSlackStand, type SlackStand } from '../support/slackStand';
 import { stand } from '../support/stand';
 
@@ -89,10 +89,10 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
     assert.deepEqual(s.answersTo(responseId), [], 'the click was not refused');
     // Nothing was granted; the request no longer needs a decision (if the workflow still waits for one, deny it).
     assert.equal(await isAssignedInMoto(requester.principalId), false);
-    await client()
-      .workflow.getHandle(workflowId)
-      .executeUpdate(denyUpdate, { args: [{ by: APPROVER, reason: 'test cleanup' }] })
-      .catch(() => undefined);
+    await sendUpdate(client().workflow.getHandle(workflowId), denyUpdate, {
+      by: APPROVER,
+      reason: 'test cleanup',
+    }).catch(() => undefined);
   });
 
   it('a Revoke now by someone else on a waiting request is refused, and nothing reaches the workflow', async () => {
@@ -105,9 +105,7 @@ describe('Revoke now from Slack, whatever the request is doing', function () {
     assert.match(answers.join('\n'), /Only the requester or an approver can revoke this access/);
     assert.deepEqual(await revokeSignals(workflowId), []);
     assert.equal((await status(workflowId)).state, 'pending');
-    await client()
-      .workflow.getHandle(workflowId)
-      .executeUpdate(denyUpdate, { args: [{ by: APPROVER, reason: 'test cleanup' }] });
+    await sendUpdate(client().workflow.getHandle(workflowId), denyUpdate, { by: APPROVER, reason: 'test cleanup' });
   });
 
   it('a Revoke now on a denied request says it has already ended, and sends nothing', async () => {

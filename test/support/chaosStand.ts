@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ferretDbArgs, temporalDevServerArgs } from '../../src/embedded';
 import { freePort, PROJECT_ROOT, startProcess, tempDir, tool, waitUntilReady, type ServerProcess } from './processes';
 import { awsClientConfig, identityCenterEnv, stand } from './stand';
+import { TEST_SIGNING_KEY } from './configEnv';
 
 /** A server the scenario may stop, freeze and bring back on the same port and the same data. */
 export interface RestartableServer {
@@ -193,6 +194,7 @@ export class WorkerProcess {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       ...identityCenterEnv(),
+      KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
       TEMPORAL_ADDRESS: this.options.temporalAddress,
       TEMPORAL_TASK_QUEUE: this.options.taskQueue,
       MONGODB_URL: this.options.mongoUrl,

@@ -7,3 +7,6 @@ export const REQUIRED_ENV = {
   TARGET_ACCOUNT_ID: '123456789012',
   PERMISSION_SET_ARN: 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef',
 } as const;
+
+/** The front-door key (KEYCARD_SIGNING_KEY) every test worker checks proofs with, and every test signs with. */
+export const TEST_SIGNING_KEY = 'test-signing-key-not-a-secret-0123456789abcdef';

@@ -15,16 +15,46 @@ import { GrantRecords } from '../../src/services/records';
 import { createIdentityCenter } from '../../src/runtime/identityCenter';
 import { createKeycardWorker, DEFAULT_IDENTITY_CENTER_RATE, type KeycardWorker } from '../../src/runtime/keycardWorker';
 import { signalRevokeFrom, workflowStateFrom } from '../../src/runtime/temporalPorts';
-import type { AccessRequest } from '../../src/domain/grant';
+import type { AccessRequest, Decision, Extension } from '../../src/domain/grant';
+import { signedUpdate, type RequestSigner } from '../../src/requests';
+import { FrontDoorKey } from '../../src/services/frontDoor';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { createLogger } from '../../src/logger';
 import { connectMongo } from '../../src/mongo';
 import { CapturedLog } from './capturedLog';
+import { TEST_SIGNING_KEY } from './configEnv';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
 export { CapturedLog };
 
 export const TEST_SLACK_BOT_TOKEN = 'xoxb-test-bot-token-not-a-secret';
 export const TEST_APPROVER_CHANNEL = 'C0APPROVERS';
+
+/** The tests' front door: the key every test worker checks proofs with. */
+export const testFrontDoor = new FrontDoorKey(TEST_SIGNING_KEY);
+
+/**
+ * Signs as the `keycard` CLI would, on `env`'s clock: a time-skipping server's clock runs ahead of the machine's, and
+ * a proof is checked against the workflow's time.
+ */
+export function testSigner(env?: Pick<TestWorkflowEnvironment, 'currentTimeMs'>): RequestSigner {
+  return {
+    frontDoor: testFrontDoor,
+    signer: 'cli:test',
+    now: env ? async () => new Date(await env.currentTimeMs()) : undefined,
+  };
+}
+
+/** An `approve`, `deny` or `extend` update as Keycard's front door sends it: signed for the grant's current run. */
+export function sendUpdate<Result, Input extends Decision | Extension>(
+  handle: WorkflowHandle,
+  update: UpdateDefinition<Result, [Input]>,
+  input: Input,
+  env?: Pick<TestWorkflowEnvironment, 'currentTimeMs'>,
+): Promise<Result> {
+  return signedUpdate(handle.client, handle.workflowId, update, input, testSigner(env));
+}
 
 const recordsByUrl = new Map<string, Promise<GrantRecords>>();
 
@@ -119,6 +149,8 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
         mode: options.reconcile?.mode ?? 'report',
       },
       leases: laterLeaseFrom(env.client),
+      frontDoor: testFrontDoor,
+      alertChannel: slackApiUrl ? TEST_APPROVER_CHANNEL : undefined,
     }),
   });
   const running = worker.run();

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logger';
 import { createSlackApp, requestIdFor, type SlackAppConfig } from '../../src/slack/app';
 import { ACTIONS } from '../../src/views';
 import { buttonValue, FakeSlack, type StoredMessage } from './fakeSlack';
+import { TEST_SIGNING_KEY } from './configEnv';
 import { FakeSocketMode } from './fakeSocketMode';
 import { CapturedLog, eventually, startWorker, TEST_SLACK_BOT_TOKEN, type TestWorker } from './keycard';
 import { freePort } from './processes';
@@ -199,6 +200,7 @@ export function testSlackAppConfig({
     TEMPORAL_TASK_QUEUE: taskQueue,
     TARGET_ACCOUNT_ID: seed.accountId,
     PERMISSION_SET_ARN: seed.permissionSetArn,
+    KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
     ...overrides,
   };
 }

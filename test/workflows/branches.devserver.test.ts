@@ -18,6 +18,8 @@ import {
   records,
   startWorker,
   type TestWorker,
+  testSigner,
+  sendUpdate,
 } from '../support/keycard';
 import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
 import { stand } from '../support/stand';
@@ -51,7 +53,7 @@ describe('grant branches on the dev server', function () {
   /** A request from Slack by a fresh requester, waiting for an approver (the approvers are known). */
   async function pendingRequest(overrides: Partial<AccessRequest> = {}) {
     const { request, userId } = await newSlackRequest(overrides);
-    const handle = await startAccessRequest(client(), worker.taskQueue, request);
+    const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.approvers !== undefined,
@@ -62,7 +64,7 @@ describe('grant branches on the dev server', function () {
   /** The same, approved and active in Identity Center. */
   async function activeGrant(overrides: Partial<AccessRequest> = {}) {
     const pending = await pendingRequest(overrides);
-    await pending.handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await sendUpdate(pending.handle, approveUpdate, { by: APPROVER });
     const active = await eventually(
       () => pending.handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -83,13 +85,15 @@ describe('grant branches on the dev server', function () {
 
   it('an extension the approver denies leaves the expiry where it was, and says who and why', async () => {
     const { request, requesterId, principalId, handle, expiresAt } = await activeGrant({ duration: '1h' });
-    const asked = await handle.executeUpdate(extendUpdate, {
-      args: [{ by: requesterId, duration: '1h', reason: 'incident still open' }],
+    const asked = await sendUpdate(handle, extendUpdate, {
+      by: requesterId,
+      duration: '1h',
+      reason: 'incident still open',
     });
     assert.equal(asked.outcome, 'requested');
     assert.equal((await handle.query(statusQuery)).pendingExtension?.duration, '1h');
 
-    const answer = await handle.executeUpdate(denyUpdate, { args: [{ by: APPROVER, reason: 'hand it to on-call' }] });
+    const answer = await sendUpdate(handle, denyUpdate, { by: APPROVER, reason: 'hand it to on-call' });
     assert.deepEqual(answer, { state: 'active', by: APPROVER });
     const after = await handle.query(statusQuery);
     assert.equal(after.state, 'active');
@@ -117,9 +121,9 @@ describe('grant branches on the dev server', function () {
 
   it('a second extension request while one waits is refused; the first stays as asked', async () => {
     const { request, requesterId, principalId, handle, expiresAt } = await activeGrant({ duration: '1h' });
-    await handle.executeUpdate(extendUpdate, { args: [{ by: requesterId, duration: '1h', reason: 'first ask' }] });
+    await sendUpdate(handle, extendUpdate, { by: requesterId, duration: '1h', reason: 'first ask' });
     await refused(
-      handle.executeUpdate(extendUpdate, { args: [{ by: requesterId, duration: '2h', reason: 'second ask' }] }),
+      sendUpdate(handle, extendUpdate, { by: requesterId, duration: '2h', reason: 'second ask' }),
       'AlreadyRequestedError',
       /already asked for an extension; it is waiting for an approver/,
     );
@@ -130,7 +134,7 @@ describe('grant branches on the dev server', function () {
       'the pending extension is the first one',
     );
     assert.equal(Date.parse(status.expiresAt as string), expiresAt);
-    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await sendUpdate(handle, approveUpdate, { by: APPROVER });
     assert.equal(Date.parse((await handle.query(statusQuery)).expiresAt as string), expiresAt + HOUR);
     await revokeAndEnd(handle, principalId);
     assert.equal((await eventTypes(request.requestId)).filter((type) => type === 'extension_requested').length, 1);
@@ -140,15 +144,15 @@ describe('grant branches on the dev server', function () {
     const limits = { maxTotalDuration: '4h' };
     const { requesterId, principalId, handle, expiresAt } = await activeGrant({ duration: '2h', limits });
     await refused(
-      handle.executeUpdate(extendUpdate, { args: [{ by: requesterId, duration: '3h', reason: 'long one' }] }),
+      sendUpdate(handle, extendUpdate, { by: requesterId, duration: '3h', reason: 'long one' }),
       'MaxDurationExceededError',
       /would make this grant last 5h; the most is 4h/,
     );
     assert.equal((await handle.query(statusQuery)).pendingExtension, undefined, 'nothing is left waiting');
 
     // Exactly up to the maximum is allowed, asked and approved.
-    await handle.executeUpdate(extendUpdate, { args: [{ by: requesterId, duration: '2h', reason: 'up to the most' }] });
-    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await sendUpdate(handle, extendUpdate, { by: requesterId, duration: '2h', reason: 'up to the most' });
+    await sendUpdate(handle, approveUpdate, { by: APPROVER });
     const status = await handle.query(statusQuery);
     assert.equal(Date.parse(status.expiresAt as string), expiresAt + 2 * HOUR);
     assert.equal(Date.parse(status.expiresAt as string) - Date.parse(status.grantedAt as string), 4 * HOUR);
@@ -164,9 +168,7 @@ describe('grant branches on the dev server', function () {
 
   it('a request the approver denies ends denied, says who and why, and nothing is assigned', async () => {
     const { request, principalId, handle } = await pendingRequest();
-    const answer = await handle.executeUpdate(denyUpdate, {
-      args: [{ by: APPROVER, reason: 'not during the freeze' }],
-    });
+    const answer = await sendUpdate(handle, denyUpdate, { by: APPROVER, reason: 'not during the freeze' });
     assert.equal(answer.state, 'denied');
     assert.equal((await handle.result()).state, 'denied');
     const status = await handle.query(statusQuery);
@@ -245,7 +247,7 @@ describe('grant branches on the dev server', function () {
     const { request, userId } = await newRequest();
     failingCreation(aws, 'Received a 404 status error: permission set not provisioned');
     try {
-      const handle = await startAccessRequest(client(), worker.taskQueue, request);
+      const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
       const final = await handle.result();
       assert.equal(final.state, 'failed');
       assert.match(final.failureReason ?? '', /FAILED.*permission set not provisioned/);
@@ -270,7 +272,7 @@ describe('grant branches on the dev server', function () {
     const { request, userId } = await newSlackRequest({
       slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER, 'S0NOSUCHGROUP'], requestTimeout: '1h' },
     });
-    const handle = await startAccessRequest(client(), worker.taskQueue, request);
+    const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
     const final = await handle.result();
     assert.equal(final.state, 'failed');
     assert.match(final.failureReason ?? '', /could not read the approvers from Slack: .*no_such_subteam/);

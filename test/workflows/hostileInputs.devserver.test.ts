@@ -4,11 +4,7 @@
  * goes on as before.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, statusQuery } from '../../src/workflows/definitions';
@@ -21,35 +17,14 @@ import {
   records,
   startWorker,
   type TestWorker,
+  testSigner,
+  sendUpdate,
 } from '../support/keycard';
-import { tempDir, tool } from '../support/processes';
+import { temporalWithInput, workflowTaskFailures } from '../support/temporalCli';
 import { APPROVER } from '../support/slackStand';
 import { stand } from '../support/stand';
 
-const run = promisify(execFile);
 const MEGABYTE = 'x'.repeat(1024 * 1024);
-
-/** `temporal workflow <args> --input-file <json>`: the exit status and what it said. */
-async function temporalWithInput(args: string[], input: string): Promise<{ ok: boolean; output: string }> {
-  const file = path.join(tempDir('hostile-input'), 'input.json');
-  writeFileSync(file, input);
-  try {
-    const { stdout, stderr } = await run(
-      tool('temporal'),
-      ['workflow', ...args, '--input-file', file, '--address', stand().devServer.address],
-      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    return { ok: true, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}${failed.message}` };
-  }
-}
-
-async function workflowTaskFailures(handle: WorkflowHandle): Promise<number> {
-  const { events } = await handle.fetchHistory();
-  return (events ?? []).filter((event) => event.workflowTaskFailedEventAttributes).length;
-}
 
 describe('hostile inputs sent with the temporal CLI', function () {
   let slack: FakeSlack;
@@ -66,7 +41,7 @@ describe('hostile inputs sent with the temporal CLI', function () {
     worker = await startWorker(stand().devServer.env, { slackApiUrl: slack.apiUrl });
     const { client } = stand().devServer.env;
     const waiting = await newSlackRequest();
-    pending = await startAccessRequest(client, worker.taskQueue, waiting.request);
+    pending = await startAccessRequest(client, worker.taskQueue, waiting.request, testSigner());
     await eventually(
       () => pending.query(statusQuery),
       (status) => status.approvers !== undefined,
@@ -74,7 +49,7 @@ describe('hostile inputs sent with the temporal CLI', function () {
     const granted = await newRequest({ duration: '1h' });
     requesterSlackId = granted.request.requester.slackUserId;
     activeUser = granted.userId;
-    active = await startAccessRequest(client, worker.taskQueue, granted.request);
+    active = await startAccessRequest(client, worker.taskQueue, granted.request, testSigner());
     const status = await eventually(
       () => active.query(statusQuery),
       (current) => current.state === 'active',
@@ -196,7 +171,7 @@ describe('hostile inputs sent with the temporal CLI', function () {
   }
 
   it('a pending request refused 9 hostile decisions can still be approved normally', async () => {
-    const result = await pending.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    const result = await sendUpdate(pending, approveUpdate, { by: APPROVER });
     assert.equal(result.state, 'active');
     await eventually(
       () => pending.query(statusQuery),
@@ -220,7 +195,12 @@ describe('hostile inputs sent with the temporal CLI', function () {
 
   it('a revoke signal with a 1 MB reason revokes, and keeps a bounded reason', async () => {
     const { request, userId } = await newRequest({ duration: '1h' });
-    const handle = await startAccessRequest(stand().devServer.env.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(
+      stand().devServer.env.client,
+      worker.taskQueue,
+      request,
+      testSigner(stand().devServer.env),
+    );
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',

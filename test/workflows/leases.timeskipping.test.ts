@@ -16,6 +16,8 @@ import {
   records,
   startWorker,
   type TestWorker,
+  testSigner,
+  sendUpdate,
 } from '../support/keycard';
 import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
 import { awsClientConfig, stand } from '../support/stand';
@@ -62,12 +64,12 @@ describe('warning, extension and leases, through time skipping', function () {
     const base = await newSlackRequest({ duration: '4h' });
     const request = { ...base.request, requester: { ...base.request.requester, slackUserId: requesterId } };
     const principal = base.userId;
-    const handle = await startAccessRequest(env.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(env.client, worker.taskQueue, request, testSigner(env));
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.approvers !== undefined,
     );
-    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await sendUpdate(handle, approveUpdate, { by: APPROVER }, env);
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -84,9 +86,12 @@ describe('warning, extension and leases, through time skipping', function () {
     );
     assert.equal(buttonValue(warning!, ACTIONS.requestExtension), handle.workflowId);
 
-    const asked = await handle.executeUpdate(extendUpdate, {
-      args: [{ by: requesterId, duration: '1h', reason: 'incident still open' }],
-    });
+    const asked = await sendUpdate(
+      handle,
+      extendUpdate,
+      { by: requesterId, duration: '1h', reason: 'incident still open' },
+      env,
+    );
     assert.equal(asked.outcome, 'requested');
     const extensionMessage = await eventually(
       async () =>
@@ -95,11 +100,8 @@ describe('warning, extension and leases, through time skipping', function () {
     );
     assert.match(visibleText(extensionMessage!), /incident still open/);
     assert.equal(buttonValue(extensionMessage!, ACTIONS.approve), handle.workflowId);
-    await refused(
-      handle.executeUpdate(approveUpdate, { args: [{ by: requesterId }] }),
-      /cannot decide your own request/,
-    );
-    await handle.executeUpdate(approveUpdate, { args: [{ by: APPROVER }] });
+    await refused(sendUpdate(handle, approveUpdate, { by: requesterId }, env), /cannot decide your own request/);
+    await sendUpdate(handle, approveUpdate, { by: APPROVER }, env);
     const extended = await handle.query(statusQuery);
     assert.equal(Date.parse(extended.expiresAt as string), firstExpiry + HOUR);
     await eventually(
@@ -126,26 +128,24 @@ describe('warning, extension and leases, through time skipping', function () {
   it('an extension beyond the maximum total duration is refused and changes nothing', async () => {
     const env = stand().timeSkipping;
     const { request } = await newRequest({ duration: '8h', limits: { maxTotalDuration: '12h' } });
-    const handle = await startAccessRequest(env.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(env.client, worker.taskQueue, request, testSigner(env));
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
     );
     await refused(
-      handle.executeUpdate(extendUpdate, { args: [{ by: 'ops', duration: '5h', reason: 'long incident' }] }),
+      sendUpdate(handle, extendUpdate, { by: 'ops', duration: '5h', reason: 'long incident' }, env),
       /would make this grant last 13h; the most is 12h/,
     );
     await refused(
-      handle.executeUpdate(extendUpdate, { args: [{ by: request.requester.email, duration: '1h', reason: 'more' }] }),
+      sendUpdate(handle, extendUpdate, { by: request.requester.email, duration: '1h', reason: 'more' }, env),
       /cannot extend your own access/,
     );
     await refused(
-      handle.executeUpdate(extendUpdate, { args: [{ by: 'ops', duration: 'soon', reason: 'x' }] }),
+      sendUpdate(handle, extendUpdate, { by: 'ops', duration: 'soon', reason: 'x' }, env),
       /"soon" is not a duration/,
     );
-    const moved = await handle.executeUpdate(extendUpdate, {
-      args: [{ by: 'ops', duration: '4h', reason: 'long incident' }],
-    });
+    const moved = await sendUpdate(handle, extendUpdate, { by: 'ops', duration: '4h', reason: 'long incident' }, env);
     assert.equal(moved.outcome, 'extended');
     await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
     await handle.result();
@@ -161,12 +161,12 @@ describe('warning, extension and leases, through time skipping', function () {
       requestId: randomUUID(),
       duration: '3h',
     };
-    const firstHandle = await startAccessRequest(env.client, worker.taskQueue, first.request);
+    const firstHandle = await startAccessRequest(env.client, worker.taskQueue, first.request, testSigner(env));
     await eventually(
       () => firstHandle.query(statusQuery),
       (status) => status.state === 'active',
     );
-    const secondHandle = await startAccessRequest(env.client, worker.taskQueue, second);
+    const secondHandle = await startAccessRequest(env.client, worker.taskQueue, second, testSigner(env));
     const secondActive = await eventually(
       () => secondHandle.query(statusQuery),
       (status) => status.state === 'active',

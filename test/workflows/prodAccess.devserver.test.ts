@@ -4,11 +4,21 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import path from 'node:path';
 import { targetKey } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { searchAttributes, statusQuery } from '../../src/workflows/definitions';
-import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
-import { tool } from '../support/processes';
+import {
+  eventually,
+  isAssignedInMoto,
+  newRequest,
+  records,
+  startWorker,
+  type TestWorker,
+  testSigner,
+} from '../support/keycard';
+import { PROJECT_ROOT, tool } from '../support/processes';
+import { TEST_SIGNING_KEY } from '../support/configEnv';
 import { stand } from '../support/stand';
 
 const run = promisify(execFile);
@@ -33,7 +43,12 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
 
   async function activeGrant(duration = '1h') {
     const { request, userId } = await newRequest({ duration });
-    const handle = await startAccessRequest(stand().devServer.env.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(
+      stand().devServer.env.client,
+      worker.taskQueue,
+      request,
+      testSigner(stand().devServer.env),
+    );
     const status = await eventually(
       () => handle.query(statusQuery),
       (current) => current.state !== 'pending',
@@ -149,7 +164,12 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
     const { devServer } = stand();
     const restartable = await startWorker(devServer.env);
     const { request, userId } = await newRequest({ duration: '8s' });
-    const handle = await startAccessRequest(devServer.env.client, restartable.taskQueue, request);
+    const handle = await startAccessRequest(
+      devServer.env.client,
+      restartable.taskQueue,
+      request,
+      testSigner(devServer.env),
+    );
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -170,20 +190,32 @@ describe('a grant on the dev server, operated with the temporal CLI', function (
     }
   });
 
-  it('`temporal workflow update execute --name extend` moves the expiry, and Mongo, the UI and the audit follow', async () => {
+  it('`keycard extend` (signed with KEYCARD_SIGNING_KEY) moves the expiry, and Mongo, the UI and the audit follow', async () => {
     const { request, handle } = await activeGrant('1h');
     const before = Date.parse((await handle.query(statusQuery)).expiresAt as string);
-    await temporal(
-      'workflow',
-      'update',
-      'execute',
-      '-w',
-      `prod-access-${request.requestId}`,
-      '--name',
-      'extend',
-      '--input',
-      '{"by":"ops","duration":"1h","reason":"incident still open"}',
+    const cli = await run(
+      process.execPath,
+      [
+        path.join(PROJECT_ROOT, 'bin/keycard.js'),
+        'extend',
+        request.requestId,
+        '--duration',
+        '1h',
+        '--reason',
+        'incident still open',
+        '--by',
+        'ops',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH,
+          TEMPORAL_ADDRESS: stand().devServer.address,
+          KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
+        },
+        timeout: 30_000,
+      },
     );
+    assert.match(cli.stdout, new RegExp(`extended prod-access-${request.requestId} by 1h: access now ends at `));
     const status = await handle.query(statusQuery);
     assert.equal(Date.parse(status.expiresAt as string), before + 3_600_000);
     const grant = await eventually(

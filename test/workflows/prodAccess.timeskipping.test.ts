@@ -12,7 +12,15 @@ import {
   throttle,
   withStatus,
 } from '../support/awsFaultProxy';
-import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
+import {
+  eventually,
+  isAssignedInMoto,
+  newRequest,
+  records,
+  startWorker,
+  type TestWorker,
+  testSigner,
+} from '../support/keycard';
 import { stand } from '../support/stand';
 
 /** A worker on the time-skipping server for the enclosing `describe`; faults injected by a test end with it. */
@@ -38,7 +46,7 @@ describe('a grant on the time-skipping server', function () {
     const { timeSkipping } = stand();
     const { request, userId } = await newRequest();
     const started = Date.now();
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
 
     const active = await eventually(
       () => handle.query(statusQuery),
@@ -73,7 +81,7 @@ describe('a grant on the time-skipping server', function () {
   it('a revoke that Identity Center refuses for longer than a round raises one alert, keeps retrying, and ends revoked', async () => {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest({ duration: '1h' });
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -109,7 +117,7 @@ describe('a grant on the time-skipping server', function () {
     const { timeSkipping, aws } = stand();
     const { request } = await newRequest({ requester: { slackUserId: 'UNOBODY', email: 'nobody@example.com' } });
     const before = aws.calls.length;
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
     const final = await handle.result();
     assert.equal(final.state, 'failed');
     assert.equal(final.ending, 'failed');
@@ -131,7 +139,7 @@ describe('a grant on the time-skipping server', function () {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest();
     aws.inject('CreateAccountAssignment', 3, throttle());
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -160,7 +168,7 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
       3,
       withStatus('AccountAssignmentCreationStatus', 'IN_PROGRESS'),
     );
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state !== 'pending',
@@ -183,7 +191,7 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest();
     failingCreation(aws, 'Received a 404 status error: permission set not provisioned');
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
     const final = await handle.result();
     assert.equal(final.state, 'failed');
     assert.equal(final.ending, 'failed');
@@ -213,7 +221,7 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
   it('a revoke that meets 5 consecutive 500s still ends revoked', async () => {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest({ duration: '30m' });
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',
@@ -232,7 +240,7 @@ describe('Identity Center faults, injected through the AWS proxy', function () {
   it('a deletion reported SUCCEEDED while the assignment is still listed is retried, never reported revoked', async () => {
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest({ duration: '30m' });
-    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker().taskQueue, request, testSigner(timeSkipping));
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',

@@ -9,7 +9,15 @@ import { startAccessRequest } from '../../src/requests';
 import { statusQuery } from '../../src/workflows/definitions';
 import { MAX_REVOKE_WINDOW_MS } from '../../src/workflows/grant/revokePace';
 import { awsError } from '../support/awsFaultProxy';
-import { eventually, isAssignedInMoto, newRequest, records, startWorker, type TestWorker } from '../support/keycard';
+import {
+  eventually,
+  isAssignedInMoto,
+  newRequest,
+  records,
+  startWorker,
+  type TestWorker,
+  testSigner,
+} from '../support/keycard';
 import { stand } from '../support/stand';
 
 const HOUR = 3_600_000;
@@ -29,7 +37,7 @@ describe('a revoke that fails for a day, through time skipping', function () {
     this.timeout(600_000);
     const { timeSkipping, aws } = stand();
     const { request, userId } = await newRequest({ duration: '1h' });
-    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request);
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request, testSigner(timeSkipping));
     const active = await eventually(
       () => handle.query(statusQuery),
       (status) => status.state === 'active',

@@ -4,10 +4,14 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { GrantState } from '../../domain/grant';
+import { signedUpdate } from '../../requests';
 import { mayRevoke } from '../../domain/policy';
 import { outcomeLine } from '../../views';
 import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, statusQuery } from '../../workflows/definitions';
 import type { GrantWorkflows, GrantWorkflowsOptions, Refusal } from './types';
+
+/** The Slack app's name in the proofs it signs. */
+export const SLACK_SIGNER = 'slack';
 
 /** A grant in one of these states has nothing left to revoke; pending and active ones always can be. */
 const ENDED_STATES: GrantState[] = ['revoked', 'denied', 'expired', 'failed'];
@@ -15,7 +19,9 @@ const ENDED_STATES: GrantState[] = ['revoked', 'denied', 'expired', 'failed'];
 export function createDecisions({
   temporal,
   logger,
+  frontDoor,
 }: GrantWorkflowsOptions): Pick<GrantWorkflows, 'approve' | 'deny' | 'extend' | 'revoke'> {
+  const signer = { frontDoor, signer: SLACK_SIGNER };
   /** Runs a decision update; the workflow's validator says why it refuses. */
   async function decide(workflowId: string, update: () => Promise<unknown>): Promise<Refusal> {
     if (!workflowId) return 'This button does not belong to a Keycard request.';
@@ -43,17 +49,13 @@ export function createDecisions({
 
   return {
     approve: (workflowId, decision) =>
-      decide(workflowId, () =>
-        temporal.workflow.getHandle(workflowId).executeUpdate(approveUpdate, { args: [decision] }),
-      ),
+      decide(workflowId, () => signedUpdate(temporal.workflow, workflowId, approveUpdate, decision, signer)),
 
     deny: (workflowId, decision) =>
-      decide(workflowId, () => temporal.workflow.getHandle(workflowId).executeUpdate(denyUpdate, { args: [decision] })),
+      decide(workflowId, () => signedUpdate(temporal.workflow, workflowId, denyUpdate, decision, signer)),
 
     extend: (workflowId, extension) =>
-      decide(workflowId, () =>
-        temporal.workflow.getHandle(workflowId).executeUpdate(extendUpdate, { args: [extension] }),
-      ),
+      decide(workflowId, () => signedUpdate(temporal.workflow, workflowId, extendUpdate, extension, signer)),
 
     /**
      * The requester and the approvers may end access early; the workflow records who and why. Ending access is

@@ -4,11 +4,13 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { startAccessRequest } from '../../requests';
 import type { lookupRequester } from '../../workflows';
+import { SLACK_SIGNER } from './decisions';
 import type { GrantWorkflows, GrantWorkflowsOptions } from './types';
 
 export function createRequests({
   temporal,
   taskQueue,
+  frontDoor,
 }: GrantWorkflowsOptions): Pick<GrantWorkflows, 'principalIdFor' | 'start'> {
   return {
     async principalIdFor(email, requestId) {
@@ -22,7 +24,7 @@ export function createRequests({
 
     async start(request) {
       try {
-        await startAccessRequest(temporal, taskQueue, request);
+        await startAccessRequest(temporal, taskQueue, request, { frontDoor, signer: SLACK_SIGNER });
         return 'started';
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) return 'already_started';

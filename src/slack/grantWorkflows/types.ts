@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { AccessRequest, Decision, Extension, Target } from '../../domain/grant';
 import type { Logger } from '../../logger';
+import type { FrontDoorKey } from '../../services/frontDoor';
 import type { GrantFilter } from '../../workflows/visibility';
 import type { GrantListing, HomeGrant } from '../../views';
 
@@ -33,4 +34,6 @@ export interface GrantWorkflowsOptions {
   temporal: Client;
   taskQueue: string;
   logger: Logger;
+  /** Signs every request, decision and extension sent (KEYCARD_SIGNING_KEY): the worker acts on nothing else. */
+  frontDoor: FrontDoorKey;
 }

@@ -86,6 +86,12 @@ export const { recordEvent, raiseAlert, laterLease } = proxyActivities<Activitie
   retry: { initialInterval: '1s', maximumInterval: '1m' },
 });
 
+/** v3: is this input from Keycard's front door? Only the verdict comes back; the key stays in the worker. */
+export const { verifyProof } = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', maximumInterval: '10s' },
+});
+
 /**
  * v2's lease check asks Temporal's visibility, briefly: if it cannot answer within about half a minute, access ends
  * on time anyway (the safe answer) and an operator is told that a later lease of the same person may need a new grant.

@@ -54,7 +54,8 @@ export class SlackAnnouncer {
 
   /** Slack side effects of a transition, in the background: the approval message and the requester's DM. */
   announce(type: GrantEventType, snapshot: GrantStatus): void {
-    if (!this.request.slack) return;
+    // A refusal changes nothing anyone in Slack sees; the alert tells the operators.
+    if (!this.request.slack || type === 'refused') return;
     const workflowId = workflowInfo().workflowId;
     const channel = this.request.slack.approverChannel;
     const shown = forActivities(snapshot);

@@ -13,6 +13,7 @@ import type {
   Extension,
   ExtensionResult,
   PendingExtension,
+  ProofAction,
 } from '../../domain/grant';
 import { checkDecision, checkExtension, readRevocation } from '../../domain/inputs';
 import {
@@ -25,6 +26,7 @@ import {
 } from '../../domain/policy';
 import { askExtension, dropExtension, moveExpiry } from '../../domain/transitions';
 import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, statusQuery } from '../definitions';
+import { checkProof } from './frontDoor';
 import type { Grant } from './state';
 
 type Outcome = 'approved' | 'denied';
@@ -38,8 +40,14 @@ export function wireHandlers(grant: Grant): void {
     const onDecision =
       (outcome: Outcome) =>
       async (given: Decision): Promise<DecisionResult> => {
-        const checked = v2 ? checkDecision(given, outcome === 'approved' ? 'approve' : 'deny') : undefined;
+        const action = outcome === 'approved' ? 'approve' : 'deny';
+        const checked = v2 ? checkDecision(given, action) : undefined;
         const input = checked?.ok ? checked.value : given;
+        if (grant.version.proofs) {
+          await requireProof(grant, action, given, input.by);
+          // The grant may have moved on while the proof was checked (another decision, a revoke): ask again.
+          validateDecision(grant, given, action);
+        }
         const { status } = grant;
         // Only active access has an extension to decide (the validator made sure it is not being revoked).
         if (status.state === 'active' && status.pendingExtension)
@@ -91,6 +99,10 @@ async function decideExtension(
 async function extend(grant: Grant, given: Extension): Promise<ExtensionResult> {
   const checked = grant.version.v2 ? checkExtension(given) : undefined;
   const input = checked?.ok ? checked.value : given;
+  if (grant.version.proofs) {
+    await requireProof(grant, 'extend', given, input.by);
+    validateExtension(grant, given);
+  }
   const status = activeOnly(grant);
   const pending = {
     by: input.by,
@@ -127,6 +139,16 @@ async function applyExtension(
     expiresAt,
   });
   return { outcome: 'extended', expiresAt };
+}
+
+/** v3: acts only on what Keycard's front door sent; anything else is refused (audited and alerted by checkProof). */
+async function requireProof(grant: Grant, action: ProofAction, input: Decision | Extension, by: string) {
+  const verdict = await checkProof(grant, action, input, by);
+  if (!verdict.ok)
+    refuse(
+      Refusal.noProof,
+      `Keycard refused this ${action}: ${verdict.problem}. Use Slack or the keycard CLI; nothing was changed.`,
+    );
 }
 
 function refuse(type: string, message: string): never {

@@ -50,6 +50,8 @@ export class Grant {
   approvers: Set<string> | undefined;
   /** Longest total the grant may reach with extensions, e.g. '12h'. */
   readonly maxTotalDuration: string;
+  /** v3: the nonces of the front-door proofs this grant has taken (each counts once). */
+  readonly usedProofs = new Set<string>();
   /** v2: the records, one after the other, beside the story; finish() waits for the last to land. */
   private records: Promise<unknown> = Promise.resolve();
 

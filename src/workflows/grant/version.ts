@@ -13,15 +13,25 @@ import { parseDuration, parseRequestedDuration } from '../../domain/duration';
  */
 export const RELIABLE_REVOKE_PATCH = 'revoke-needs-only-identity-center';
 
+/**
+ * v3, `front-door-proofs`: a request, a decision or an extension is acted on only with a valid proof from Keycard's
+ * front door, checked by the verifyProof activity (src/services/frontDoor.ts); anything else is refused, audited and
+ * alerted. Runs started before it keep v2's story.
+ */
+export const FRONT_DOOR_PATCH = 'front-door-proofs';
+
 export interface StoryVersion {
   /** True for runs started on v2 (see RELIABLE_REVOKE_PATCH); false for v1 runs, which keep their story. */
   readonly v2: boolean;
+  /** True for runs started on v3 (see FRONT_DOOR_PATCH): inputs need a proof. */
+  readonly proofs: boolean;
   /** A duration someone asked for (the grant's, the request timeout): v2 refuses anything under a second. */
   requestedMs(duration: unknown): number;
 }
 
-/** Asks `patched` once, at the very start of a run: the marker's place in the history must never move. */
+/** Asks `patched` at the very start of a run: the marker's place in the history must never move. */
 export function storyVersion(): StoryVersion {
   const v2 = patched(RELIABLE_REVOKE_PATCH);
-  return { v2, requestedMs: (duration) => (v2 ? parseRequestedDuration(duration) : parseDuration(duration)) };
+  const proofs = v2 && patched(FRONT_DOOR_PATCH);
+  return { v2, proofs, requestedMs: (duration) => (v2 ? parseRequestedDuration(duration) : parseDuration(duration)) };
 }

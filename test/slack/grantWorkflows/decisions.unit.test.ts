@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { GrantStatus } from '../../../src/domain/grant';
+import type { Decision, GrantStatus } from '../../../src/domain/grant';
+import { withoutProof } from '../../../src/domain/proof';
+import { FrontDoorKey } from '../../../src/services/frontDoor';
+import { TEST_SIGNING_KEY } from '../../support/configEnv';
 import { createGrantWorkflows } from '../../../src/slack/grantWorkflows';
 import { APPROVER, grantStatus, REQUESTER, WORKFLOW_ID } from '../../views/grantStatus';
 import { quietLogger } from '../listeners/fakes';
@@ -18,9 +21,10 @@ interface Handle {
 function temporalWith(handle: Handle, calls: unknown[][] = []): Client {
   return {
     workflow: {
-      getHandle: (workflowId: string) => ({
+      getHandle: (workflowId: string, runId?: string) => ({
+        describe: async () => ({ runId: RUN_ID }),
         executeUpdate: async (update: { name: string }, options: { args: unknown[] }) => {
-          calls.push(['update', workflowId, update.name, ...options.args]);
+          calls.push(['update', runId ? `${workflowId}/${runId}` : workflowId, update.name, ...options.args]);
           return handle.executeUpdate?.(update, options);
         },
         query: async () => {
@@ -37,15 +41,26 @@ function temporalWith(handle: Handle, calls: unknown[][] = []): Client {
   } as unknown as Client;
 }
 
+const RUN_ID = 'run-1';
+const frontDoor = new FrontDoorKey(TEST_SIGNING_KEY);
+
 const grantsOver = (temporal: Client) =>
-  createGrantWorkflows({ temporal, taskQueue: 'keycard', logger: quietLogger() });
+  createGrantWorkflows({ temporal, taskQueue: 'keycard', logger: quietLogger(), frontDoor });
 
 describe('decisions sent to a grant workflow', function () {
   it('delivers an approval as the `approve` update and reports no refusal', async () => {
     const calls: unknown[][] = [];
     const refusal = await grantsOver(temporalWith({}, calls)).approve(WORKFLOW_ID, { by: APPROVER });
     assert.equal(refusal, undefined);
-    assert.deepEqual(calls, [['update', WORKFLOW_ID, 'approve', { by: APPROVER }]]);
+    const [[kind, target, name, sent]] = calls as [[string, string, string, Decision]];
+    assert.deepEqual(
+      [kind, target, name, withoutProof(sent)],
+      ['update', `${WORKFLOW_ID}/${RUN_ID}`, 'approve', { by: APPROVER }],
+    );
+    const check = { action: 'approve' as const, workflowId: WORKFLOW_ID, runId: RUN_ID, payload: { by: APPROVER } };
+    const times = { runStartedAt: new Date(Date.now() - 60_000).toISOString(), now: new Date().toISOString() };
+    assert.deepEqual(frontDoor.verify({ ...check, ...times, proof: sent.proof }), { ok: true, signer: 'slack' });
+    assert.equal(frontDoor.verify({ ...check, ...times, runId: 'another-run', proof: sent.proof }).ok, false);
   });
 
   it('shows the validator’s own words when the workflow refuses', async () => {

@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { GrantStatus } from '../../../src/domain/grant';
+import { FrontDoorKey } from '../../../src/services/frontDoor';
+import { TEST_SIGNING_KEY } from '../../support/configEnv';
 import { createGrantWorkflows } from '../../../src/slack/grantWorkflows';
 import { searchAttributes } from '../../../src/workflows/definitions';
 import { grantStatus, REQUESTER } from '../../views/grantStatus';
@@ -40,7 +42,15 @@ function temporalListing(executions: WorkflowExecutionInfo[], statuses: Record<s
       }),
     },
   } as unknown as Client;
-  return { grants: createGrantWorkflows({ temporal, taskQueue: 'keycard', logger: quietLogger() }), queries };
+  return {
+    grants: createGrantWorkflows({
+      temporal,
+      taskQueue: 'keycard',
+      logger: quietLogger(),
+      frontDoor: new FrontDoorKey(TEST_SIGNING_KEY),
+    }),
+    queries,
+  };
 }
 
 const state = searchAttributes.state.name;
