@@ -77,6 +77,10 @@ export function observeGrantEvent(event: GrantEventInput): void {
     case 'grant_failed':
       metrics.failures.inc({ kind: 'grant_failed' });
       break;
+    case 'refused':
+      // No valid proof from Keycard's front door: someone with Temporal access tried; the alert says more.
+      metrics.failures.inc({ kind: 'refused' });
+      break;
     case 'revoke_failing':
       metrics.failures.inc({ kind: 'revoke_failing' });
       break;

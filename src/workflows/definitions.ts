@@ -12,15 +12,18 @@ export const revokeSignal = defineSignal<[Revocation]>('revoke');
 /** What the grant is doing now: `temporal workflow query -w prod-access-<id> --name status`. */
 export const statusQuery = defineQuery<GrantStatus>('status');
 
-/** Approve a pending request. Validated in the workflow: an approver, not the requester, only while pending. */
+/**
+ * Approve a pending request, sent by the Slack app with a front-door proof. Validated in the workflow: an approver,
+ * not the requester, only while pending; then the proof is checked (v3).
+ */
 export const approveUpdate = defineUpdate<DecisionResult, [Decision]>('approve');
 
 /** Deny a pending request, with a reason. Same validation as approve. */
 export const denyUpdate = defineUpdate<DecisionResult, [Decision]>('deny');
 
 /**
- * Extend an active grant: `temporal workflow update execute -w prod-access-<id> --name extend
- * --input '{"by":"ops","duration":"1h","reason":"incident still open"}'`. By the requester, it asks the approvers.
+ * Extend an active grant: `keycard extend <id> --duration 1h --reason "incident still open"` (the input needs a proof
+ * from Keycard's front door, so the bare `temporal` CLI is refused). By the requester, it asks the approvers.
  */
 export const extendUpdate = defineUpdate<ExtensionResult, [Extension]>('extend');
 
