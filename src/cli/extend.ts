@@ -11,7 +11,7 @@ import { GRANT_WORKFLOW_ID_PREFIX, grantWorkflowId } from '../domain/grant';
 import { signedUpdate } from '../requests';
 import { FrontDoorKey } from '../services/frontDoor';
 import { temporalConnectionOptions } from '../temporal';
-import { extendUpdate } from '../workflows/definitions';
+import { extendUpdate, statusQuery } from '../workflows/definitions';
 
 export function registerExtend(keycard: Command): void {
   keycard
@@ -26,8 +26,8 @@ export function registerExtend(keycard: Command): void {
       const config = loadOperatorConfig();
       const workflowId = request.startsWith(GRANT_WORKFLOW_ID_PREFIX) ? request : grantWorkflowId(request);
       const connection = await Connection.connect(await temporalConnectionOptions(config));
+      const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
       try {
-        const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
         const result = await signedUpdate(
           client.workflow,
           workflowId,
@@ -46,13 +46,23 @@ export function registerExtend(keycard: Command): void {
           process.stderr.write(`keycard: refused: ${error.cause?.message ?? error.message}\n`);
           process.exitCode = 1;
         } else if (error instanceof WorkflowNotFoundError) {
-          process.stderr.write(`keycard: no grant ${workflowId}\n`);
+          process.stderr.write(`keycard: ${await whyNotExtendable(client, workflowId)}\n`);
           process.exitCode = 1;
         } else throw error;
       } finally {
         await connection.close();
       }
     });
+}
+
+/** A finished workflow takes no updates; its status (queries work after the end) says how it ended. */
+async function whyNotExtendable(client: Client, workflowId: string): Promise<string> {
+  try {
+    const status = await client.workflow.getHandle(workflowId).query(statusQuery);
+    return `${workflowId} has ended (${status.state}); there is nothing to extend`;
+  } catch {
+    return `no grant ${workflowId}`;
+  }
 }
 
 function defaultOperator(): string {
