@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { ReconcileSummary } from '../src/services/reconcile';
 import type { GrantRecord } from '../src/services/records';
 import type { AccessRequest, Target } from '../src/domain/grant';
+import { protectionFrom } from '../src/domain/protection';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
 import { awsError, lyingDeletion } from './support/awsFaultProxy';
@@ -49,19 +50,27 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   let target: Target;
   let mongoUrl: string;
   let allowed: string;
+  let emergencyAdmin: string;
 
   before(async () => {
     // A target and a database of its own, so other tests' grants are not this sweep's business.
     target = await createPermissionSet('reconcile');
     mongoUrl = stand().mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_reconcile$2');
     allowed = await createIdentityStoreUser(`break-glass-${randomUUID().slice(0, 6)}@example.com`);
+    emergencyAdmin = await createIdentityStoreUser(`emergency-admin-${randomUUID().slice(0, 6)}@example.com`);
     slack = new FakeSlack();
     await slack.start();
     worker = await startWorker(stand().devServer.env, {
       slackApiUrl: slack.apiUrl,
       mongoUrl,
       // A tiny RECONCILE_OVERDUE_REVOKE so "every worker down past the expiry" fits in a test.
-      reconcile: { targets: [target], allow: [allowed], graceMs: GRACE_MS, overdueRevokeMs: OVERDUE_REVOKE_MS },
+      reconcile: {
+        targets: [target],
+        allow: [allowed],
+        protection: protectionFrom([emergencyAdmin]),
+        graceMs: GRACE_MS,
+        overdueRevokeMs: OVERDUE_REVOKE_MS,
+      },
     });
   });
   after(async () => {
@@ -178,6 +187,53 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     const records = await recordsIn(mongoUrl);
     assert.equal(await records.audit.countDocuments({ type: 'drift_found', 'details.principalId': intruder }), 1);
     assert.equal(await records.audit.countDocuments({ type: 'drift_removed', 'details.principalId': intruder }), 1);
+  });
+
+  it("enforce mode leaves a protected principal's out-of-band assignment in place and reports it as protected, and removes an unprotected one", async () => {
+    const intruder = await createIdentityStoreUser(`out-of-band-${randomUUID().slice(0, 6)}@example.com`);
+    await assignDirectly(intruder);
+    await assignDirectly(emergencyAdmin);
+    const protectedFinding = (summary: ReconcileSummary) =>
+      summary.findings.find((f) => f.kind === 'protected' && f.principalId === emergencyAdmin);
+
+    const first = await runReconcile('enforce');
+    assert.match(
+      protectedFinding(first)?.detail ?? '',
+      /no live Keycard grant; left in place: .* PROTECTED_PRINCIPALS/,
+    );
+    assert.ok(first.protected >= 1, `the summary counts it: ${JSON.stringify(first)}`);
+    assert.ok(
+      !first.findings.some((f) => f.kind === 'drift' && f.principalId === emergencyAdmin),
+      'a protected assignment is not drift',
+    );
+    assert.ok(first.findings.some((f) => f.kind === 'drift' && f.principalId === intruder));
+
+    // The second sighting, RECONCILE_GRACE later, is when enforce mode removes standing access.
+    await sleep(GRACE_MS + 200);
+    const second = await runReconcile('enforce');
+    assert.equal(second.driftRemoved, 1);
+    assert.equal(await assigned(intruder), false, 'the unprotected out-of-band assignment is removed as before');
+    assert.equal(await assigned(emergencyAdmin), true, 'the protected one stays');
+    assert.ok(protectedFinding(second), 'reported as protected at every sweep');
+
+    await eventually(
+      async () => alertsMentioning('protected assignment', emergencyAdmin),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+    await sleep(500);
+    assert.equal(alertsMentioning('protected assignment', emergencyAdmin).length, 1, 'alerted once, not per sweep');
+    const records = await recordsIn(mongoUrl);
+    assert.equal(await records.audit.countDocuments({ type: 'drift_found', 'details.principalId': emergencyAdmin }), 1);
+    assert.equal(
+      await records.audit.countDocuments({ type: 'drift_removed', 'details.principalId': emergencyAdmin }),
+      0,
+    );
+    const summaryEvent = await records.audit.findOne({ type: 'reconcile_summary', 'details.runId': second.runId });
+    assert.ok(
+      (summaryEvent?.details as { protected?: number } | undefined)?.protected,
+      'the audited summary counts it',
+    );
   });
 
   it('a revoke that "succeeded" while Identity Center still lists the assignment is caught and redone', async () => {
@@ -471,6 +527,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
           ...identityCenterEnv(target),
           RECONCILE_GRACE: '1s',
           RECONCILE_ALLOW: allowed,
+          PROTECTED_PRINCIPALS: emergencyAdmin,
         },
       }).then(
         (result) => ({ code: 0, stdout: result.stdout, stderr: result.stderr }),
@@ -492,7 +549,12 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     assert.equal((await (await recordsIn(mongoUrl)).grant(request.requestId))?.revokedBy, 'keycard-reconciler');
 
     const clean = await cli();
-    assert.equal(clean.code, 0, `a second run finds nothing: ${clean.stdout}`);
+    assert.equal(clean.code, 0, `a second run finds nothing to act on: ${clean.stdout}`);
+    const cleanSummary = JSON.parse(clean.stdout) as ReconcileSummary;
+    assert.ok(
+      cleanSummary.findings.every((f) => f.kind === 'protected' && f.principalId === emergencyAdmin),
+      'only the protected assignment is reported, and alone it does not make the exit code 1',
+    );
   });
 
   it('`keycard reconcile` exits 2 when an item of the sweep failed, and its summary names it', async () => {
@@ -509,6 +571,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
           MONGODB_URL: mongoUrl,
           ...identityCenterEnv(target),
           RECONCILE_ALLOW: allowed,
+          PROTECTED_PRINCIPALS: emergencyAdmin,
         },
       },
     )
