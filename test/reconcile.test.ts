@@ -51,6 +51,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   let mongoUrl: string;
   let allowed: string;
   let emergencyAdmin: string;
+  let automation: { email: string; userId: string };
 
   before(async () => {
     // A target and a database of its own, so other tests' grants are not this sweep's business.
@@ -58,6 +59,8 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     mongoUrl = stand().mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_reconcile$2');
     allowed = await createIdentityStoreUser(`break-glass-${randomUUID().slice(0, 6)}@example.com`);
     emergencyAdmin = await createIdentityStoreUser(`emergency-admin-${randomUUID().slice(0, 6)}@example.com`);
+    const automationEmail = `automation-${randomUUID().slice(0, 6)}@example.com`;
+    automation = { email: automationEmail, userId: await createIdentityStoreUser(automationEmail) };
     slack = new FakeSlack();
     await slack.start();
     worker = await startWorker(stand().devServer.env, {
@@ -67,7 +70,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
       reconcile: {
         targets: [target],
         allow: [allowed],
-        protection: protectionFrom([emergencyAdmin]),
+        protection: protectionFrom([emergencyAdmin, automation.userId]),
         graceMs: GRACE_MS,
         overdueRevokeMs: OVERDUE_REVOKE_MS,
       },
@@ -234,6 +237,37 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
       (summaryEvent?.details as { protected?: number } | undefined)?.protected,
       'the audited summary counts it',
     );
+  });
+
+  it('an overdue grant of a protected principal whose workflow is gone keeps its assignment: closed in the records, reported as protected', async () => {
+    const { request: fresh } = await newRequest({ target, duration: '3s' });
+    const request = { ...fresh, requester: { ...fresh.requester, email: automation.email } };
+    const { handle, expiresAt } = await activeGrant(request);
+    assert.equal(await assigned(automation.userId), true);
+    await terminate(handle.workflowId);
+    await sleep(expiresAt + GRACE_MS + 200 - Date.now());
+
+    const summary = await runReconcile('enforce');
+    const finding = summary.findings.find((f) => f.requestId === request.requestId);
+    assert.equal(finding?.kind, 'protected', JSON.stringify(summary.findings));
+    assert.match(finding?.detail ?? '', /its workflow is no longer running.*left in place: .* PROTECTED_PRINCIPALS/);
+    assert.equal(await assigned(automation.userId), true, 'the sweep did not remove it');
+    const grant = await (await recordsIn(mongoUrl)).grant(request.requestId);
+    assert.equal(grant?.state, 'revoked', 'the record is closed, so the next sweep does not find it overdue again');
+    assert.match(grant?.revokeReason ?? '', /the assignment stays: .* PROTECTED_PRINCIPALS/);
+    await eventually(
+      async () => alertsMentioning(handle.workflowId, 'leaves its assignment in place'),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+
+    const next = await runReconcile('enforce');
+    assert.ok(!next.findings.some((f) => f.requestId === request.requestId && f.kind !== 'protected'));
+    assert.ok(
+      next.findings.some((f) => f.kind === 'protected' && f.principalId === automation.userId),
+      'from then on it is protected standing access',
+    );
+    assert.equal(await assigned(automation.userId), true);
   });
 
   it('a revoke that "succeeded" while Identity Center still lists the assignment is caught and redone', async () => {
@@ -527,7 +561,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
           ...identityCenterEnv(target),
           RECONCILE_GRACE: '1s',
           RECONCILE_ALLOW: allowed,
-          PROTECTED_PRINCIPALS: emergencyAdmin,
+          PROTECTED_PRINCIPALS: `${emergencyAdmin},${automation.userId}`,
         },
       }).then(
         (result) => ({ code: 0, stdout: result.stdout, stderr: result.stderr }),
@@ -552,8 +586,10 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     assert.equal(clean.code, 0, `a second run finds nothing to act on: ${clean.stdout}`);
     const cleanSummary = JSON.parse(clean.stdout) as ReconcileSummary;
     assert.ok(
-      cleanSummary.findings.every((f) => f.kind === 'protected' && f.principalId === emergencyAdmin),
-      'only the protected assignment is reported, and alone it does not make the exit code 1',
+      cleanSummary.findings.every(
+        (f) => f.kind === 'protected' && [emergencyAdmin, automation.userId].includes(f.principalId),
+      ),
+      'only the protected assignments are reported, and alone they do not make the exit code 1',
     );
   });
 
@@ -571,7 +607,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
           MONGODB_URL: mongoUrl,
           ...identityCenterEnv(target),
           RECONCILE_ALLOW: allowed,
-          PROTECTED_PRINCIPALS: emergencyAdmin,
+          PROTECTED_PRINCIPALS: `${emergencyAdmin},${automation.userId}`,
         },
       },
     )
