@@ -4,6 +4,14 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
+import type { Target } from './domain/grant';
+import {
+  lockoutRisks,
+  PERMISSION_SET_ARN_PATTERN,
+  PRINCIPAL_ID_PATTERN,
+  protectionFrom,
+  type Protection,
+} from './domain/protection';
 
 const duration = (example: string) =>
   z.string().transform((text, context) => {
@@ -109,6 +117,31 @@ const schema = z.object({
     .string()
     .min(32, 'is too short: use at least 32 random characters (example: `openssl rand -base64 32`)')
     .optional(),
+  /**
+   * Assignments no sweep or bulk revoke ever removes: Identity Center user and group ids (emergency admins,
+   * automation users) and permission set ARNs, comma-separated. Ids, not emails: nothing here is looked up.
+   */
+  PROTECTED_PRINCIPALS: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .refine(
+      (entries) => entries.every((entry) => PRINCIPAL_ID_PATTERN.test(entry) || PERMISSION_SET_ARN_PATTERN.test(entry)),
+      {
+        message:
+          'must list Identity Center user or group ids and/or permission set ARNs, comma-separated; emails and names are not resolved (example: 906754a1b2-1234abcd-5678-90ef-1234-567890abcdef,arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+      },
+    )
+    .default([]),
+  /** The permission set Keycard's own AWS access comes from, when it runs with one: never managed, never removed. */
+  KEYCARD_PERMISSION_SET_ARN: z
+    .string()
+    .regex(
+      PERMISSION_SET_ARN_PATTERN,
+      'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+    )
+    .optional(),
+  /** How often the worker checks that it can still revoke (the Identity Center calls the revoke path needs). */
+  REVOKE_PROBE_INTERVAL: duration('1m').default(parseDuration('1m')),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -148,6 +181,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   if (result.success && result.data.GRANT_TTL > result.data.MAX_GRANT_DURATION) {
     problems.push('GRANT_TTL must not be longer than MAX_GRANT_DURATION');
   }
+  if (result.success) {
+    const { data } = result;
+    problems.push(...lockoutRisks(protectionOf(data), managedTargets(data)));
+  }
   if (slack) {
     if (!value('SLACK_BOT_TOKEN'))
       problems.push('SLACK_BOT_TOKEN is required: the bot token (xoxb-…) of the Keycard app');
@@ -178,6 +215,19 @@ export function signingKeyOf(config: Pick<Config, 'KEYCARD_SIGNING_KEY'>): strin
     ]);
   }
   return config.KEYCARD_SIGNING_KEY;
+}
+
+/**
+ * Every target Keycard grants, revokes and reconciles: today the one of TARGET_ACCOUNT_ID and PERMISSION_SET_ARN. A
+ * target catalog adds its targets here, so the start-up lock-out rule, the reconciler and the revoke probe see them.
+ */
+export function managedTargets(config: Pick<Config, 'TARGET_ACCOUNT_ID' | 'PERMISSION_SET_ARN'>): Target[] {
+  return [{ accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN }];
+}
+
+/** The assignments no sweep or bulk revoke may remove (PROTECTED_PRINCIPALS, KEYCARD_PERMISSION_SET_ARN). */
+export function protectionOf(config: Pick<Config, 'PROTECTED_PRINCIPALS' | 'KEYCARD_PERMISSION_SET_ARN'>): Protection {
+  return protectionFrom(config.PROTECTED_PRINCIPALS, config.KEYCARD_PERMISSION_SET_ARN);
 }
 
 /** Reads .env into process.env when the file exists; real environment variables win. */

@@ -48,6 +48,44 @@ export const metrics = {
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
+  revokePathReady: new Gauge({
+    name: 'keycard_revoke_path_ready',
+    help: 'Whether the last revoke readiness probe could reach and was permitted the Identity Center calls a revoke makes (1) or not (0)',
+    registers: [registry],
+  }),
+  revokeProbeFailures: new Counter({
+    name: 'keycard_revoke_probe_failures_total',
+    help: 'Revoke readiness probes that failed (access denied, bad credentials, Identity Center unreachable)',
+    registers: [registry],
+  }),
+};
+
+/**
+ * What the worker's revoke readiness probe last found (src/runtime/revokeProbe.ts): /readyz is not ready while it
+ * fails, and until its first answer in a process that runs one.
+ */
+const revokePath: { probing: boolean; problem?: string } = { probing: false };
+
+/** A process that runs the revoke probe says so first: until its first answer, /readyz is not ready. */
+export function expectRevokeProbe(): void {
+  revokePath.probing = true;
+  revokePath.problem ??= 'no probe has answered yet';
+}
+
+/** Records one probe's answer: undefined when Keycard can revoke, else what stops it. */
+export function observeRevokeProbe(problem: string | undefined): void {
+  revokePath.probing = true;
+  revokePath.problem = problem;
+  metrics.revokePathReady.set(problem ? 0 : 1);
+  if (problem) metrics.revokeProbeFailures.inc();
+}
+
+/** The readiness check of the revoke path: fails while the probe does (a process without a probe has none). */
+export const revokePathReadiness: ReadinessCheck = {
+  name: 'revoke path',
+  check: async () => {
+    if (revokePath.probing && revokePath.problem) throw new Error(revokePath.problem);
+  },
 };
 
 /** Turns a newly recorded grant event into metrics (called once per event, after it is stored). */
@@ -105,7 +143,10 @@ export interface OpsServerOptions {
   sdkMetricsUrl?: string;
 }
 
-/** /healthz: the process answers. /readyz: Temporal and MongoDB answer (503 naming what does not). /metrics. */
+/**
+ * /healthz: the process answers. /readyz: every readiness check passes (Temporal and MongoDB answer, the revoke path
+ * probe succeeds), else 503 naming what does not. /metrics.
+ */
 export async function startOpsServer(options: OpsServerOptions): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const reply = (status: number, body: string, type = 'text/plain; charset=utf-8') => {
@@ -174,8 +215,8 @@ export function installTemporalRuntime(logger: Logger, metricsBindAddress?: stri
 }
 
 /**
- * The ops endpoints of a Keycard process, wired to its configuration: readiness asks Temporal and MongoDB, the
- * live-grants gauge counts active grant records, /metrics appends the SDK's exporter.
+ * The ops endpoints of a Keycard process, wired to its configuration: readiness asks Temporal and MongoDB and reads
+ * the revoke probe's last answer, the live-grants gauge counts active grant records, /metrics appends the SDK's exporter.
  */
 export async function startOpsFor(
   config: Config,
@@ -193,6 +234,7 @@ export async function startOpsFor(
     readiness: [
       { name: 'temporal', check: async () => void (await connection.workflowService.getSystemInfo({})) },
       { name: 'mongodb', check: async () => void (await mongo.db().command({ ping: 1 })) },
+      revokePathReadiness,
     ],
   });
   return {

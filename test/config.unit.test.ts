@@ -66,6 +66,36 @@ describe('configuration from the environment', function () {
     assert.ok(!error.message.includes(secret));
   });
 
+  it('reads PROTECTED_PRINCIPALS and KEYCARD_PERMISSION_SET_ARN, and refuses emails and names in them', () => {
+    const admin = '906754a1b2-1234abcd-5678-90ef-1234-567890abcdef';
+    const breakGlass = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-breakglass';
+    const config = loadConfig({ ...valid, PROTECTED_PRINCIPALS: `${admin}, ${breakGlass}` });
+    assert.deepEqual(config.PROTECTED_PRINCIPALS, [admin, breakGlass]);
+    assert.deepEqual(loadConfig(valid).PROTECTED_PRINCIPALS, []);
+    assert.equal(loadConfig(valid).REVOKE_PROBE_INTERVAL, 60_000);
+    assert.match(
+      problems({ ...valid, PROTECTED_PRINCIPALS: 'admin@example.com' })[0],
+      /^PROTECTED_PRINCIPALS must list/,
+    );
+    assert.match(problems({ ...valid, KEYCARD_PERMISSION_SET_ARN: 'ps-1' })[0], /^KEYCARD_PERMISSION_SET_ARN must be/);
+  });
+
+  it('refuses to start when Keycard would manage its own permission set or a protected one, naming the variables', () => {
+    const own = problems({ ...valid, KEYCARD_PERMISSION_SET_ARN: valid.PERMISSION_SET_ARN });
+    assert.equal(own.length, 1);
+    assert.match(own[0], /^PERMISSION_SET_ARN is KEYCARD_PERMISSION_SET_ARN/);
+    const listed = problems({ ...valid, PROTECTED_PRINCIPALS: `u-admin,${valid.PERMISSION_SET_ARN}` });
+    assert.equal(listed.length, 1);
+    assert.match(listed[0], /^PERMISSION_SET_ARN .* is listed in PROTECTED_PRINCIPALS/);
+    assert.doesNotThrow(() =>
+      loadConfig({
+        ...valid,
+        KEYCARD_PERMISSION_SET_ARN: 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-keycard',
+        PROTECTED_PRINCIPALS: 'u-admin',
+      }),
+    );
+  });
+
   it('refuses a default grant longer than the longest grant allowed, and takes one exactly as long', () => {
     assert.deepEqual(problems({ ...valid, GRANT_TTL: '9h', MAX_GRANT_DURATION: '8h' }), [
       'GRANT_TTL must not be longer than MAX_GRANT_DURATION',

@@ -3,8 +3,8 @@
  * The policy is checked against the AWS calls the code makes; the compose file is resolved by docker-compose itself.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, tempDir } from './support/processes';
@@ -54,22 +54,20 @@ function runtimeUser(dockerfile: string): string | undefined {
   return users[users.length - 1];
 }
 
-/** The lines of one service in `docker-compose config` output (services are indented two spaces). */
-function serviceBlock(resolved: string, service: string): string {
-  const lines = resolved.split('\n');
-  const start = lines.findIndex((line) => line === `  ${service}:`);
-  assert.notEqual(start, -1, `service ${service} is in the resolved config:\n${resolved}`);
-  const rest = lines.slice(start + 1);
-  const end = rest.findIndex((line) => /^ {0,2}\S/.test(line));
-  return rest.slice(0, end === -1 ? undefined : end).join('\n');
-}
+/** The stack's passwords, none of which has a default: compose refuses to start without each. */
+const STACK_PASSWORDS = {
+  TEMPORAL_DB_PASSWORD: 'test-postgres-password',
+  MONGODB_ROOT_PASSWORD: 'test-root-password',
+  KEYCARD_MONGODB_PASSWORD: 'test-keycard-password',
+  MONGODB_AUDITOR_PASSWORD: 'test-auditor-password',
+};
 
-async function dockerCompose(cwd: string, args: string[]): Promise<string> {
+async function dockerCompose(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   try {
     const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', ...args], {
       cwd,
       // Only what compose needs: no TEMPORAL_* or other variables of this shell leak into the interpolation.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     });
     return stdout;
   } catch (error) {
@@ -80,10 +78,56 @@ async function dockerCompose(cwd: string, args: string[]): Promise<string> {
         { cause: error },
       );
     }
-    throw new Error(`docker-compose ${args.join(' ')} failed: ${failure.message}\n${failure.stderr ?? ''}`, {
-      cause: error,
-    });
+    throw Object.assign(
+      new Error(`docker-compose ${args.join(' ')} failed: ${failure.message}\n${failure.stderr ?? ''}`, {
+        cause: error,
+      }),
+      { stderr: failure.stderr ?? '' },
+    );
   }
+}
+
+/**
+ * YAML as JSON, read by the YAML library docker-compose itself runs on (PyYAML, under the interpreter of its own
+ * script): the project needs no YAML package of its own for this one test.
+ */
+function parseYaml(text: string): unknown {
+  const script = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((dir) => path.join(dir, 'docker-compose'))
+    .find((candidate) => existsSync(candidate));
+  assert.ok(script, 'docker-compose is on PATH');
+  const shebang = /^#!\s*(\S*python\S*)/.exec(readFileSync(script, 'utf8').split('\n')[0]);
+  const python = shebang?.[1] ?? 'python3';
+  const json = execFileSync(
+    python,
+    ['-c', 'import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'],
+    { input: text, encoding: 'utf8' },
+  );
+  return JSON.parse(json);
+}
+
+interface ComposeService {
+  environment?: Record<string, string | null>;
+  ports?: (string | { host_ip?: string; published?: string | number; target?: number })[];
+  command?: string | string[];
+  volumes?: (string | { source?: string; target?: string })[];
+  healthcheck?: { test?: string | string[] };
+  build?: unknown;
+  user?: string;
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+}
+
+/** Every published port of a service as host address and port: `127.0.0.1:8080:8080/tcp` → 127.0.0.1, 8080. */
+function publishedPorts(service: ComposeService): { host: string; port: string }[] {
+  return (service.ports ?? []).map((entry) => {
+    if (typeof entry !== 'string') return { host: entry.host_ip ?? '0.0.0.0', port: String(entry.published) };
+    const parts = entry.replace(/\/\w+$/, '').split(':');
+    return parts.length === 3 ? { host: parts[0], port: parts[1] } : { host: '0.0.0.0', port: parts[0] };
+  });
 }
 
 describe('deploying Keycard', function () {
@@ -126,41 +170,149 @@ describe('deploying Keycard', function () {
 
   describe('docker-compose.yml and the Dockerfile', function () {
     let dir: string;
-    let resolved: string;
+    let resolved: ComposeFile;
+    const service = (name: string): ComposeService => {
+      const found = resolved.services[name];
+      assert.ok(found, `service ${name} is in the resolved config: ${Object.keys(resolved.services).join(', ')}`);
+      return found;
+    };
 
     before(async function () {
       // The compose file reads .env (env_file), which a fresh clone does not have: resolve it beside a copy of
-      // .env.example, as `cp .env.example .env` would.
+      // .env.example, as `cp .env.example .env` would, with the stack's passwords in the environment.
       dir = tempDir('compose');
-      copyFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), path.join(dir, 'docker-compose.yml'));
-      copyFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), path.join(dir, 'Dockerfile'));
+      for (const file of ['docker-compose.yml', 'Dockerfile', 'deploy/mongodb/init-users.js']) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
+      }
       copyFileSync(path.join(PROJECT_ROOT, '.env.example'), path.join(dir, '.env'));
-      resolved = await dockerCompose(dir, ['config']);
+      resolved = parseYaml(await dockerCompose(dir, ['config'], STACK_PASSWORDS)) as ComposeFile;
     });
 
-    it('is a valid compose file once .env is copied from .env.example (docker-compose config -q)', async () => {
-      assert.equal(await dockerCompose(dir, ['config', '-q']), '');
+    it('is a valid compose file once .env is copied from .env.example and the passwords are set (docker-compose config -q)', async () => {
+      assert.equal(await dockerCompose(dir, ['config', '-q'], STACK_PASSWORDS), '');
     });
 
-    it('runs keycard, temporal, temporal-ui and mongodb', async () => {
-      const services = (await dockerCompose(dir, ['config', '--services'])).split('\n').filter(Boolean);
-      for (const service of ['keycard', 'temporal', 'temporal-ui', 'mongodb']) {
-        assert.ok(services.includes(service), `${service} is one of ${services.join(', ')}`);
+    for (const name of Object.keys(STACK_PASSWORDS)) {
+      it(`refuses to start without ${name}, naming it (no default password)`, async () => {
+        const others = Object.fromEntries(Object.entries(STACK_PASSWORDS).filter(([key]) => key !== name));
+        const refusal = await dockerCompose(dir, ['config', '-q'], others).then(
+          () => assert.fail(`docker-compose config accepted the file without ${name}`),
+          (error: { stderr: string }) => error.stderr,
+        );
+        assert.match(refusal, new RegExp(`set ${name}`));
+        // .env.example lists it empty, and empty counts as unset.
+        const emptied = await dockerCompose(dir, ['config', '-q'], { ...others, [name]: '' }).then(
+          () => 'accepted',
+          (error: { stderr: string }) => error.stderr,
+        );
+        assert.match(emptied, new RegExp(`set ${name}`));
+      });
+    }
+
+    it('has no default for any password: every one is ${VAR:?…}, never ${VAR:-…} or a literal', () => {
+      const compose = readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8');
+      const references = [...compose.matchAll(/\$\{(\w*PASSWORD\w*)(:?[?-])?/g)];
+      assert.ok(references.length >= 4, 'the passwords are read from the environment');
+      for (const [reference, , operator] of references) assert.equal(operator, ':?', `${reference} has no default`);
+      const raw = parseYaml(compose) as ComposeFile;
+      for (const [name, { environment = {} }] of Object.entries(raw.services)) {
+        for (const [variable, value] of Object.entries(environment)) {
+          if (!/PASSWORD|PWD/.test(variable) || value === '') continue;
+          assert.match(String(value), /^\$\{\w+:\?/, `${name}.${variable} comes from the environment, no default`);
+        }
       }
     });
 
-    it("points keycard at the stack's Temporal and MongoDB replica set, whatever .env says", () => {
-      const keycard = serviceBlock(resolved, 'keycard');
-      assert.match(keycard, /^\s+TEMPORAL_ADDRESS: '?temporal:7233'?$/m);
-      assert.match(keycard, /^\s+MONGODB_URL: '?mongodb:\/\/mongodb:27017\/keycard\?replicaSet=rs0'?$/m);
-      assert.match(keycard, /^\s+build:/m, 'keycard is built from the Dockerfile');
+    it('runs keycard, temporal, temporal-ui and mongodb', async () => {
+      const services = (await dockerCompose(dir, ['config', '--services'], STACK_PASSWORDS))
+        .split('\n')
+        .filter(Boolean);
+      for (const name of ['keycard', 'temporal', 'temporal-ui', 'mongodb']) {
+        assert.ok(services.includes(name), `${name} is one of ${services.join(', ')}`);
+      }
+    });
+
+    it('publishes every port on 127.0.0.1 only: the Temporal UI 8080, Keycard 3000 and its ops port 9464', () => {
+      const published = Object.fromEntries(
+        Object.entries(resolved.services).map(([name, definition]) => [name, publishedPorts(definition)]),
+      );
+      assert.deepEqual(published['temporal-ui'], [{ host: '127.0.0.1', port: '8080' }]);
+      assert.deepEqual(published.keycard, [
+        { host: '127.0.0.1', port: '3000' },
+        { host: '127.0.0.1', port: '9464' },
+      ]);
+      assert.equal(service('keycard').environment?.OPS_PORT, '9464', 'the published ops port is the one it serves');
+      for (const name of ['mongodb', 'postgresql', 'temporal']) assert.deepEqual(published[name], [], name);
+      for (const [name, ports] of Object.entries(published)) {
+        for (const { host, port } of ports) assert.equal(host, '127.0.0.1', `${name} publishes ${port} on ${host}`);
+      }
+    });
+
+    it('runs the Temporal UI with its write actions disabled', () => {
+      const environment = service('temporal-ui').environment ?? {};
+      for (const flag of [
+        'TEMPORAL_DISABLE_WRITE_ACTIONS',
+        'TEMPORAL_WORKFLOW_TERMINATE_DISABLED',
+        'TEMPORAL_WORKFLOW_CANCEL_DISABLED',
+        'TEMPORAL_WORKFLOW_SIGNAL_DISABLED',
+        'TEMPORAL_WORKFLOW_RESET_DISABLED',
+        'TEMPORAL_START_WORKFLOW_DISABLED',
+        'TEMPORAL_BATCH_ACTIONS_DISABLED',
+      ]) {
+        assert.equal(environment[flag], 'true', flag);
+      }
+    });
+
+    it('runs MongoDB with authentication: a root password, a key file, a read-write user for Keycard and a read-only one for auditors', () => {
+      const mongodb = service('mongodb');
+      assert.equal(mongodb.environment?.MONGO_INITDB_ROOT_PASSWORD, STACK_PASSWORDS.MONGODB_ROOT_PASSWORD);
+      const command = ([] as string[]).concat(mongodb.command ?? []).join(' ');
+      assert.match(
+        command,
+        /mongod --replSet rs0 --bind_ip_all --keyFile /,
+        'a replica set with auth needs a key file',
+      );
+      const volumes = (mongodb.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume : volume.target));
+      assert.ok(
+        volumes.some((volume) => /init-users\.js:\/docker-entrypoint-initdb\.d\/init-users\.js:ro$/.test(volume ?? '')),
+        `the user script is mounted where the image runs it: ${volumes.join(', ')}`,
+      );
+      assert.match(([] as string[]).concat(mongodb.healthcheck?.test ?? []).join(' '), /mongosh .*-u root -p /);
+      const init = readFileSync(path.join(PROJECT_ROOT, 'deploy/mongodb/init-users.js'), 'utf8');
+      assert.match(
+        init,
+        /user: 'keycard',\s*pwd: process\.env\.KEYCARD_MONGODB_PASSWORD,\s*roles: \[\{ role: 'readWrite', db: 'keycard' \}\]/,
+      );
+      assert.match(
+        init,
+        /user: 'auditor',\s*pwd: process\.env\.MONGODB_AUDITOR_PASSWORD,\s*roles: \[\{ role: 'read', db: 'keycard' \}\]/,
+      );
+      for (const name of ['KEYCARD_MONGODB_PASSWORD', 'MONGODB_AUDITOR_PASSWORD'] as const) {
+        assert.equal(mongodb.environment?.[name], STACK_PASSWORDS[name], `the init script gets ${name}`);
+      }
+    });
+
+    it("points keycard at the stack's Temporal and, as its own MongoDB user, the replica set, whatever .env says", () => {
+      const keycard = service('keycard');
+      assert.equal(keycard.environment?.TEMPORAL_ADDRESS, 'temporal:7233');
+      assert.equal(
+        keycard.environment?.MONGODB_URL,
+        `mongodb://keycard:${STACK_PASSWORDS.KEYCARD_MONGODB_PASSWORD}@mongodb:27017/keycard?replicaSet=rs0&authSource=keycard`,
+      );
+      assert.ok(keycard.build, 'keycard is built from the Dockerfile');
+    });
+
+    it("never hands the stack's passwords to Keycard's container (they may sit in .env, which it reads)", () => {
+      const environment = service('keycard').environment ?? {};
+      for (const name of Object.keys(STACK_PASSWORDS)) assert.equal(environment[name], '', name);
     });
 
     it('runs keycard as a non-root user', () => {
       const user = runtimeUser(readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8'));
       assert.ok(user, 'the Dockerfile sets USER in its last stage');
       assert.ok(!/^(root|0)(:|$)/.test(user), `USER ${user} is not root`);
-      assert.doesNotMatch(serviceBlock(resolved, 'keycard'), /^\s+user:/m, 'the compose file does not override it');
+      assert.equal(service('keycard').user, undefined, 'the compose file does not override it');
     });
 
     it('keeps Slack and AWS secrets out of docker-compose.yml', () => {

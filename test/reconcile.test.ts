@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { ReconcileSummary } from '../src/services/reconcile';
 import type { GrantRecord } from '../src/services/records';
 import type { AccessRequest, Target } from '../src/domain/grant';
+import { protectionFrom } from '../src/domain/protection';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
 import { awsError, lyingDeletion } from './support/awsFaultProxy';
@@ -50,19 +51,30 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   let target: Target;
   let mongoUrl: string;
   let allowed: string;
+  let emergencyAdmin: string;
+  let automation: { email: string; userId: string };
 
   before(async () => {
     // A target and a database of its own, so other tests' grants are not this sweep's business.
     target = await createPermissionSet('reconcile');
     mongoUrl = stand().mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_reconcile$2');
     allowed = await createIdentityStoreUser(`break-glass-${randomUUID().slice(0, 6)}@example.com`);
+    emergencyAdmin = await createIdentityStoreUser(`emergency-admin-${randomUUID().slice(0, 6)}@example.com`);
+    const automationEmail = `automation-${randomUUID().slice(0, 6)}@example.com`;
+    automation = { email: automationEmail, userId: await createIdentityStoreUser(automationEmail) };
     slack = new FakeSlack();
     await slack.start();
     worker = await startWorker(stand().devServer.env, {
       slackApiUrl: slack.apiUrl,
       mongoUrl,
       // A tiny RECONCILE_OVERDUE_REVOKE so "every worker down past the expiry" fits in a test.
-      reconcile: { targets: [target], allow: [allowed], graceMs: GRACE_MS, overdueRevokeMs: OVERDUE_REVOKE_MS },
+      reconcile: {
+        targets: [target],
+        allow: [allowed],
+        protection: protectionFrom([emergencyAdmin, automation.userId]),
+        graceMs: GRACE_MS,
+        overdueRevokeMs: OVERDUE_REVOKE_MS,
+      },
     });
   });
   after(async () => {
@@ -189,6 +201,84 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     const records = await recordsIn(mongoUrl);
     assert.equal(await records.audit.countDocuments({ type: 'drift_found', 'details.principalId': intruder }), 1);
     assert.equal(await records.audit.countDocuments({ type: 'drift_removed', 'details.principalId': intruder }), 1);
+  });
+
+  it("enforce mode leaves a protected principal's out-of-band assignment in place and reports it as protected, and removes an unprotected one", async () => {
+    const intruder = await createIdentityStoreUser(`out-of-band-${randomUUID().slice(0, 6)}@example.com`);
+    await assignDirectly(intruder);
+    await assignDirectly(emergencyAdmin);
+    const protectedFinding = (summary: ReconcileSummary) =>
+      summary.findings.find((f) => f.kind === 'protected' && f.principalId === emergencyAdmin);
+
+    const first = await runReconcile('enforce');
+    assert.match(
+      protectedFinding(first)?.detail ?? '',
+      /no live Keycard grant; left in place: .* PROTECTED_PRINCIPALS/,
+    );
+    assert.ok(first.protected >= 1, `the summary counts it: ${JSON.stringify(first)}`);
+    assert.ok(
+      !first.findings.some((f) => f.kind === 'drift' && f.principalId === emergencyAdmin),
+      'a protected assignment is not drift',
+    );
+    assert.ok(first.findings.some((f) => f.kind === 'drift' && f.principalId === intruder));
+
+    // The second sighting, RECONCILE_GRACE later, is when enforce mode removes standing access.
+    await sleep(GRACE_MS + 200);
+    const second = await runReconcile('enforce');
+    assert.equal(second.driftRemoved, 1);
+    assert.equal(await assigned(intruder), false, 'the unprotected out-of-band assignment is removed as before');
+    assert.equal(await assigned(emergencyAdmin), true, 'the protected one stays');
+    assert.ok(protectedFinding(second), 'reported as protected at every sweep');
+
+    await eventually(
+      async () => alertsMentioning('protected assignment', emergencyAdmin),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+    await sleep(500);
+    assert.equal(alertsMentioning('protected assignment', emergencyAdmin).length, 1, 'alerted once, not per sweep');
+    const records = await recordsIn(mongoUrl);
+    assert.equal(await records.audit.countDocuments({ type: 'drift_found', 'details.principalId': emergencyAdmin }), 1);
+    assert.equal(
+      await records.audit.countDocuments({ type: 'drift_removed', 'details.principalId': emergencyAdmin }),
+      0,
+    );
+    const summaryEvent = await records.audit.findOne({ type: 'reconcile_summary', 'details.runId': second.runId });
+    assert.ok(
+      (summaryEvent?.details as { protected?: number } | undefined)?.protected,
+      'the audited summary counts it',
+    );
+  });
+
+  it('an overdue grant of a protected principal whose workflow is gone keeps its assignment: closed in the records, reported as protected', async () => {
+    const { request: fresh } = await newRequest({ target, duration: '3s' });
+    const request = { ...fresh, requester: { ...fresh.requester, email: automation.email } };
+    const { handle, expiresAt } = await activeGrant(request);
+    assert.equal(await assigned(automation.userId), true);
+    await terminate(handle.workflowId);
+    await sleep(expiresAt + GRACE_MS + 200 - Date.now());
+
+    const summary = await runReconcile('enforce');
+    const finding = summary.findings.find((f) => f.requestId === request.requestId);
+    assert.equal(finding?.kind, 'protected', JSON.stringify(summary.findings));
+    assert.match(finding?.detail ?? '', /its workflow is no longer running.*left in place: .* PROTECTED_PRINCIPALS/);
+    assert.equal(await assigned(automation.userId), true, 'the sweep did not remove it');
+    const grant = await (await recordsIn(mongoUrl)).grant(request.requestId);
+    assert.equal(grant?.state, 'revoked', 'the record is closed, so the next sweep does not find it overdue again');
+    assert.match(grant?.revokeReason ?? '', /the assignment stays: .* PROTECTED_PRINCIPALS/);
+    await eventually(
+      async () => alertsMentioning(handle.workflowId, 'leaves its assignment in place'),
+      (found) => found.length === 1,
+      { timeoutMs: 30_000 },
+    );
+
+    const next = await runReconcile('enforce');
+    assert.ok(!next.findings.some((f) => f.requestId === request.requestId && f.kind !== 'protected'));
+    assert.ok(
+      next.findings.some((f) => f.kind === 'protected' && f.principalId === automation.userId),
+      'from then on it is protected standing access',
+    );
+    assert.equal(await assigned(automation.userId), true);
   });
 
   it('a revoke that "succeeded" while Identity Center still lists the assignment is caught and redone', async () => {
@@ -487,6 +577,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
           ...identityCenterEnv(target),
           RECONCILE_GRACE: '1s',
           RECONCILE_ALLOW: allowed,
+          PROTECTED_PRINCIPALS: `${emergencyAdmin},${automation.userId}`,
         },
       }).then(
         (result) => ({ code: 0, stdout: result.stdout, stderr: result.stderr }),
@@ -508,7 +599,14 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     assert.equal((await (await recordsIn(mongoUrl)).grant(request.requestId))?.revokedBy, 'keycard-reconciler');
 
     const clean = await cli();
-    assert.equal(clean.code, 0, `a second run finds nothing: ${clean.stdout}`);
+    assert.equal(clean.code, 0, `a second run finds nothing to act on: ${clean.stdout}`);
+    const cleanSummary = JSON.parse(clean.stdout) as ReconcileSummary;
+    assert.ok(
+      cleanSummary.findings.every(
+        (f) => f.kind === 'protected' && [emergencyAdmin, automation.userId].includes(f.principalId),
+      ),
+      'only the protected assignments are reported, and alone they do not make the exit code 1',
+    );
   });
 
   it('`keycard reconcile` exits 2 when an item of the sweep failed, and its summary names it', async () => {
@@ -525,6 +623,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
           MONGODB_URL: mongoUrl,
           ...identityCenterEnv(target),
           RECONCILE_ALLOW: allowed,
+          PROTECTED_PRINCIPALS: `${emergencyAdmin},${automation.userId}`,
         },
       },
     )

@@ -46,7 +46,7 @@ function describe(summary: ReconcileSummary): string {
   const lines = [
     `reconcile ${summary.dryRun ? '(dry run) ' : ''}in ${summary.mode} mode at ${summary.at}`,
     `  checked: ${summary.checked.overdue} overdue, ${summary.checked.revoked} recent revocations, ${summary.checked.assignments} assignments, ${summary.checked.active} active grants`,
-    `  revoked: ${summary.revoked}  handed over: ${summary.handedOver}  alerted: ${summary.alerted}  drift found: ${summary.driftFound}  drift removed: ${summary.driftRemoved}  changed outside Keycard: ${summary.changedOutsideKeycard}  errors: ${summary.errors}`,
+    `  revoked: ${summary.revoked}  handed over: ${summary.handedOver}  alerted: ${summary.alerted}  drift found: ${summary.driftFound}  drift removed: ${summary.driftRemoved}  changed outside Keycard: ${summary.changedOutsideKeycard}  protected: ${summary.protected}  errors: ${summary.errors}`,
     ...summary.findings.map((finding) => `  - ${finding.kind}: ${finding.detail}`),
   ];
   return `${lines.join('\n')}\n`;

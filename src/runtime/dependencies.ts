@@ -16,7 +16,7 @@ export async function connectDependencies(config: Config, logger: Logger, tempor
   const slack = slackNotifier(config, logger);
   const alert = alerter(config, logger, slack);
   const reconciler = createReconciler(config, { records, identityCenter, alert, logger, temporal });
-  return { mongo, records, identityCenter, slack, reconciler };
+  return { mongo, records, identityCenter, slack, alert, reconciler };
 }
 
 /** The records alone, for the commands that only read the trail (`keycard audit`). */

@@ -1,20 +1,21 @@
 /** The reconciler wired to a configuration: its policy, its records and Identity Center, Temporal when it answers. */
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config';
+import { managedTargets, protectionOf, type Config } from '../config';
 import type { Logger } from '../logger';
 import type { IdentityCenter } from '../services/identityCenter';
 import { Reconciler, type ReconcilePolicy } from '../services/reconcile';
 import type { GrantRecords } from '../services/records';
 import { signalRevokeFrom, workflowStateFrom } from './temporalPorts';
 
-/** The reconcile policy from the configuration: the managed target, grace, look-back, allow-list. */
+/** The reconcile policy from the configuration: the managed targets, grace, look-back, allow-list, protection. */
 export function reconcilePolicy(config: Config): ReconcilePolicy {
   return {
     graceMs: config.RECONCILE_GRACE,
     lookbackMs: 3 * config.RECONCILE_INTERVAL + config.RECONCILE_GRACE,
     overdueRevokeMs: config.RECONCILE_OVERDUE_REVOKE,
     allow: config.RECONCILE_ALLOW,
-    targets: [{ accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN }],
+    protection: protectionOf(config),
+    targets: managedTargets(config),
   };
 }
 

@@ -1,11 +1,12 @@
 /**
  * A Keycard worker from its configuration: search attributes and the reconcile schedule in place, the dependencies
- * connected, both workers running until SIGINT or SIGTERM, then every connection closed.
+ * connected, the revoke readiness probe running, both workers running until SIGINT or SIGTERM, then every
+ * connection closed.
  */
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { laterLeaseFrom } from '../activities/leases';
-import { signingKeyOf, type Config } from '../config';
+import { managedTargets, signingKeyOf, type Config } from '../config';
 import type { Logger } from '../logger';
 import { observeGrantEvent } from '../observability';
 import { FrontDoorKey } from '../services/frontDoor';
@@ -13,6 +14,7 @@ import { connectClient, connectWorker, registerSearchAttributes } from '../tempo
 import { connectDependencies } from './dependencies';
 import { createKeycardWorker } from './keycardWorker';
 import { ensureReconcileSchedule } from './reconcileSchedule';
+import { startRevokeProbe } from './revokeProbe';
 
 /** `stop` shuts the workers down as a signal would (a process that runs Keycard beside other things, the demo). */
 export async function runWorker(config: Config, logger: Logger, { stop }: { stop?: AbortSignal } = {}): Promise<void> {
@@ -21,7 +23,18 @@ export async function runWorker(config: Config, logger: Logger, { stop }: { stop
   await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE, logger);
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   await ensureReconcileSchedule(client, config, logger);
-  const { mongo, records, identityCenter, slack, reconciler } = await connectDependencies(config, logger, client);
+  const { mongo, records, identityCenter, slack, alert, reconciler } = await connectDependencies(
+    config,
+    logger,
+    client,
+  );
+  const revokeProbe = startRevokeProbe({
+    identityCenter,
+    targets: managedTargets(config),
+    intervalMs: config.REVOKE_PROBE_INTERVAL,
+    alert,
+    logger,
+  });
   const connection = await connectWorker(config);
   const worker = await createKeycardWorker({
     connection,
@@ -49,6 +62,7 @@ export async function runWorker(config: Config, logger: Logger, { stop }: { stop
   try {
     await worker.run();
   } finally {
+    await revokeProbe.stop();
     await connection.close();
     await clientConnection.close();
     await mongo.client.close();

@@ -1,5 +1,6 @@
 /**
- * AWS IAM Identity Center in the domain's words: principalForEmail, isAssigned, assign, unassign.
+ * AWS IAM Identity Center in the domain's words: principalForEmail, isAssigned, assign, unassign, and the probe of
+ * what a revoke needs (probeRevokePath).
  * Assignment changes are asynchronous in AWS; the polling of their status lives here, once.
  */
 import { GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
@@ -8,6 +9,8 @@ import {
   DeleteAccountAssignmentCommand,
   DescribeAccountAssignmentCreationStatusCommand,
   DescribeAccountAssignmentDeletionStatusCommand,
+  ListAccountAssignmentsCommand,
+  ListAccountAssignmentsForPrincipalCommand,
   paginateListAccountAssignments,
   paginateListAccountAssignmentsForPrincipal,
   SSOAdminClient,
@@ -202,6 +205,63 @@ export class IdentityCenter {
     return { requestId };
   }
 
+  /**
+   * Whether Keycard can still revoke on this target: one call of each read the revoke path makes (the target's
+   * listing, a user's assignments, a deletion's status), so a lost IAM permission or credential shows before a grant
+   * is due. The deletion itself cannot be tried without deleting; its status is asked of a made-up request id and a
+   * made-up user, whose "not found" or "invalid" answer proves the call reached Identity Center and was permitted.
+   * Throws what a revoke would meet: AccessDeniedError, a credentials error, a network error.
+   */
+  async probeRevokePath(target: Target): Promise<void> {
+    const { instanceArn } = this.settings;
+    const reads: [string, () => Promise<unknown>][] = [
+      [
+        'list assignments (sso:ListAccountAssignments)',
+        () =>
+          this.ssoAdmin.send(
+            new ListAccountAssignmentsCommand({
+              InstanceArn: instanceArn,
+              AccountId: target.accountId,
+              PermissionSetArn: target.permissionSetArn,
+              MaxResults: 1,
+            }),
+          ),
+      ],
+      [
+        "list a user's assignments (sso:ListAccountAssignmentsForPrincipal)",
+        () =>
+          this.ssoAdmin.send(
+            new ListAccountAssignmentsForPrincipalCommand({
+              InstanceArn: instanceArn,
+              PrincipalId: PROBE_ID,
+              PrincipalType: 'USER',
+              Filter: { AccountId: target.accountId },
+              MaxResults: 1,
+            }),
+          ),
+      ],
+      [
+        'read a deletion status (sso:DescribeAccountAssignmentDeletionStatus)',
+        () =>
+          this.ssoAdmin.send(
+            new DescribeAccountAssignmentDeletionStatusCommand({
+              InstanceArn: instanceArn,
+              AccountAssignmentDeletionRequestId: PROBE_ID,
+            }),
+          ),
+      ],
+    ];
+    for (const [action, read] of reads) {
+      try {
+        await read();
+      } catch (error) {
+        const name = nameOf(error);
+        if (name === 'ResourceNotFoundException' || name === 'ValidationException') continue;
+        throw translate(error, action);
+      }
+    }
+  }
+
   private async poll(
     requestId: string,
     progress: AssignmentProgress,
@@ -232,6 +292,9 @@ export class IdentityCenter {
     };
   }
 }
+
+/** The made-up request and user id the revoke probe asks about: no deletion or user has it. */
+const PROBE_ID = '00000000-0000-4000-8000-00000000c0de';
 
 function failed(what: string, status: AccountAssignmentOperationStatus): AssignmentFailedError {
   return new AssignmentFailedError(

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createIdentityCenter } from '../../src/runtime/identityCenter';
 import { CallPacer } from '../../src/services/pacing';
-import { AssignmentFailedError } from '../../src/domain/errors';
-import { failingDeletion } from '../support/awsFaultProxy';
+import { AccessDeniedError, AssignmentFailedError } from '../../src/domain/errors';
+import { awsError, failingDeletion } from '../support/awsFaultProxy';
 import { assignInMoto, isAssignedInMoto } from '../support/keycard';
+import { freePort } from '../support/processes';
 import { AWS_REGION, createIdentityStoreUser, createPermissionSet, stand } from '../support/stand';
 
 const QUOTA = 20;
@@ -146,5 +147,57 @@ describe('Identity Center adapter', function () {
     // A lower bound only (a slow machine spaces them wider): 9 gaps of 50 ms, less timer rounding.
     assert.ok(released[9].at - released[0].at >= 9 * (1000 / QUOTA) - 10);
     assert.throws(() => new CallPacer(0), /must be positive/);
+  });
+
+  describe('the revoke probe (probeRevokePath)', function () {
+    it('passes when each read of the revoke path reaches Identity Center and is permitted, made-up ids included', async () => {
+      const target = await createPermissionSet('ic-probe');
+      const before = stand().aws.calls.length;
+      await identityCenter().probeRevokePath(target);
+      const calls = callsSince(before);
+      assert.deepEqual(calls.map((call) => call.operation).sort(), [
+        'DescribeAccountAssignmentDeletionStatus',
+        'ListAccountAssignments',
+        'ListAccountAssignmentsForPrincipal',
+      ]);
+      assert.ok(
+        calls.some((call) => call.operation === 'DescribeAccountAssignmentDeletionStatus' && call.status === 400),
+        'the made-up deletion request is not found: reachable and permitted',
+      );
+      assert.ok(
+        calls.every((call) => call.operation.startsWith('Describe') || call.operation.startsWith('List')),
+        'the probe changes nothing',
+      );
+    });
+
+    for (const operation of [
+      'ListAccountAssignments',
+      'ListAccountAssignmentsForPrincipal',
+      'DescribeAccountAssignmentDeletionStatus',
+    ]) {
+      it(`fails with AccessDeniedError naming the action when ${operation} is denied`, async () => {
+        const target = await createPermissionSet('ic-probe');
+        stand().aws.inject(operation, 1, awsError(400, 'AccessDeniedException', `injected: no ${operation}`));
+        await assert.rejects(identityCenter().probeRevokePath(target), (error: Error) => {
+          assert.ok(error instanceof AccessDeniedError, String(error));
+          assert.match(error.message, new RegExp(`sso:${operation}`));
+          return true;
+        });
+      });
+    }
+
+    it('fails when Identity Center cannot be reached', async () => {
+      const { seed } = stand();
+      const unreachable = createIdentityCenter({
+        region: AWS_REGION,
+        endpoint: `http://127.0.0.1:${await freePort()}`,
+        instanceArn: seed.instanceArn,
+        identityStoreId: seed.identityStoreId,
+        pollIntervalMs: 50,
+      });
+      await assert.rejects(
+        unreachable.probeRevokePath({ accountId: seed.accountId, permissionSetArn: seed.permissionSetArn }),
+      );
+    });
   });
 });

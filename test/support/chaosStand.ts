@@ -201,6 +201,8 @@ export class WorkerProcess {
       IDENTITY_CENTER_POLL_INTERVAL: '200ms',
       // The schedule would fire on the hour; scenarios run the sweep themselves.
       RECONCILE_INTERVAL: '24h',
+      // Probed once at start: a probe round would draw from the scenarios' fault dice and their Identity Center calls.
+      REVOKE_PROBE_INTERVAL: '24h',
       OPS_PORT: String(await freePort()),
       TEMPORAL_METRICS_PORT: String(await freePort()),
       LOG_LEVEL: 'info',

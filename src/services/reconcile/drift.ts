@@ -1,20 +1,40 @@
 /**
  * Drift: a user assignment on a managed target with no live Keycard grant is standing access: reported once, and in
  * enforce mode removed once it has been seen for RECONCILE_GRACE (a grant in flight is never removed). Allow-listed
- * principals never get here.
+ * principals never get here; a protected assignment (PROTECTED_PRINCIPALS) is never removed: it is reported as
+ * `protected` at every sweep, and alerted and audited once.
  */
 import { formatDuration } from '../../domain/duration';
 import { targetKey, type Target } from '../../domain/grant';
 import { leaseKey, RECONCILER_ACTOR } from '../records';
-import { noProgress, type Reconciling, type Sweep } from './sweep';
+import { leftInPlaceIfProtected, noProgress, type Reconciling, type Sweep } from './sweep';
 
 export async function drift(ctx: Reconciling, sweep: Sweep, target: Target, principalId: string): Promise<void> {
   const { records, identityCenter } = ctx.deps;
   const { summary, now } = sweep;
   const key = targetKey(target);
   const lease = leaseKey(principalId, key);
-  summary.driftFound += 1;
   const detail = `${principalId} holds ${key} with no live Keycard grant`;
+  const protectedBy = leftInPlaceIfProtected(ctx, sweep, { principalId, target, targetKey: key }, detail);
+  if (protectedBy) {
+    if (sweep.dryRun) return;
+    const seen = await records.recordDriftFinding(lease, { principalId, target: key, protected: true }, now);
+    if (!seen.firstSight) return;
+    await sweep.alert(
+      `Standing access of a protected assignment: ${detail}. Keycard leaves it in place (${protectedBy}) and reports it at every sweep.`,
+    );
+    await auditDrift(
+      ctx,
+      summary.runId,
+      'drift_found',
+      principalId,
+      target,
+      `${detail}; protected, left in place`,
+      now,
+    );
+    return;
+  }
+  summary.driftFound += 1;
   summary.findings.push({ kind: 'drift', principalId, target: key, detail });
   if (sweep.dryRun) return;
   const finding = await records.recordDriftFinding(lease, { principalId, target: key }, now);

@@ -2,12 +2,13 @@
  * Overdue grants: still active in MongoDB past expiry + grace. Workflow gone → revoke and record
  * `revoked_by_reconciler`; workflow running (a worker is down) → alert and keep watching, until the grant is
  * RECONCILE_OVERDUE_REVOKE past its expiry: then revoke it anyway and tell the workflow (the `revoke` signal).
- * Before removing an assignment, another live lease of the same person on the same target takes it over instead.
+ * Before removing an assignment, another live lease of the same person on the same target takes it over instead;
+ * a protected assignment (PROTECTED_PRINCIPALS) is never removed.
  */
 import { formatDuration } from '../../domain/duration';
 import { handOverReason } from '../../domain/ending';
 import { RECONCILER_ACTOR, type GrantRecord } from '../records';
-import { describeError, noProgress, type Reconciling, type Sweep } from './sweep';
+import { describeError, leftInPlaceIfProtected, noProgress, type Reconciling, type Sweep } from './sweep';
 
 const DEFAULT_OVERDUE_REVOKE_MS = 10 * 60_000;
 
@@ -76,6 +77,19 @@ async function overdueGrant(ctx: Reconciling, sweep: Sweep, grant: GrantRecord):
         `Grant ${grant.workflowId} (${grant.requester.email}) ${reason}. Its assignment stays: ${handover}.`,
       );
     }
+    return;
+  }
+
+  // A protected assignment stays. A running workflow is not signalled (its revoke would remove it); a lost one's
+  // record is closed, so the assignment is from then on the protected standing access drift.ts reports.
+  const assignment = { ...base, target: grant.target, targetKey: grant.targetKey };
+  const protectedBy = grant.principalId && leftInPlaceIfProtected(ctx, sweep, assignment, reason);
+  if (protectedBy) {
+    await sweep.alert(
+      `Grant ${grant.workflowId} (${grant.requester.email}) ${reason}. Keycard's reconciler leaves its assignment in place: ${protectedBy}.`,
+    );
+    if (sweep.dryRun || forced) return;
+    await records.markRevokedByReconciler(grant, `${reason}; the assignment stays: ${protectedBy}`, summary.runId, now);
     return;
   }
 

@@ -1,6 +1,9 @@
-/** Unconfirmed revocations: recorded revoked, still listed by Identity Center → revoke again, mark and alert. */
+/**
+ * Unconfirmed revocations: recorded revoked, still listed by Identity Center → revoke again, mark and alert; a
+ * protected assignment is left in place and reported.
+ */
 import { leaseKey, RECONCILER_ACTOR, type GrantRecord } from '../records';
-import { noProgress, type Reconciling, type Sweep } from './sweep';
+import { leftInPlaceIfProtected, noProgress, type Reconciling, type Sweep } from './sweep';
 
 /** Revocations recorded as done: Identity Center must agree (the deadline monitor). */
 export async function revocations(ctx: Reconciling, sweep: Sweep, live: Set<string>): Promise<void> {
@@ -23,6 +26,9 @@ export async function revocations(ctx: Reconciling, sweep: Sweep, live: Set<stri
     await sweep.attempt(item, async () => {
       if (!(await identityCenter.isAssigned(grant.target, principalId))) return;
       const detail = `recorded revoked at ${grant.revokedAt?.toISOString()} but Identity Center still lists the assignment`;
+      // A protected assignment stays; the finding says so, and its standing access is alerted once (drift.ts).
+      const assignment = { principalId, target: grant.target, targetKey: grant.targetKey, requestId: grant.requestId };
+      if (leftInPlaceIfProtected(ctx, sweep, assignment, detail)) return;
       summary.findings.push({ ...item, kind: 'revoke_redone', detail });
       await sweep.alert(
         `Revoke of ${grant.workflowId} (${grant.requester.email}) did not hold: ${detail}. Keycard is revoking it again.`,

@@ -3,6 +3,8 @@
  * alerted and skipped, so the rest of the sweep still runs.
  */
 import { randomUUID } from 'node:crypto';
+import type { Target } from '../../domain/grant';
+import { NO_PROTECTION, protectedBecause } from '../../domain/protection';
 import type { ReconcileOptions, ReconcilePolicy, ReconcileSummary, ReconcilerDependencies } from './types';
 
 /** What every step of a sweep works with: the reconciler's ports, its policy and its clock. */
@@ -22,6 +24,30 @@ export interface Sweep {
   failed(item: ItemInSweep, error: unknown): void;
   /** Runs one item; a failure is counted, logged, alerted and skipped. */
   attempt(item: ItemInSweep, work: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * Every removal of the sweep asks this first (the one check of src/domain/protection.ts): a protected assignment is
+ * left in place, and becomes a `protected` finding and a count in the summary. Returns why it is protected, or
+ * undefined when it may be removed.
+ */
+export function leftInPlaceIfProtected(
+  ctx: Reconciling,
+  sweep: Sweep,
+  assignment: { principalId: string; target: Target; targetKey: string; requestId?: string },
+  wouldHave: string,
+): string | undefined {
+  const because = protectedBecause(ctx.policy.protection ?? NO_PROTECTION, assignment);
+  if (!because) return undefined;
+  sweep.summary.protected += 1;
+  sweep.summary.findings.push({
+    kind: 'protected',
+    principalId: assignment.principalId,
+    target: assignment.targetKey,
+    detail: `${wouldHave}; left in place: ${because}`,
+    ...(assignment.requestId ? { requestId: assignment.requestId } : {}),
+  });
+  return because;
 }
 
 export interface ItemInSweep {
@@ -53,6 +79,7 @@ export function startSweep(deps: ReconcilerDependencies, options: ReconcileOptio
     driftFound: 0,
     driftRemoved: 0,
     changedOutsideKeycard: 0,
+    protected: 0,
     errors: 0,
     findings: [],
   };

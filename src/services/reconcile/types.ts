@@ -1,5 +1,6 @@
 /** The reconciler's vocabulary: modes, policy, findings, the summary of a sweep, and the ports it is given. */
 import type { Revocation, Target } from '../../domain/grant';
+import type { Protection } from '../../domain/protection';
 import type { Logger } from '../../logger';
 import type { IdentityCenter } from '../identityCenter';
 import type { GrantRecords } from '../records';
@@ -23,6 +24,11 @@ export interface ReconcilePolicy {
   overdueRevokeMs?: number;
   /** Principal ids (break-glass roles, service users) that are never reported or removed. */
   allow: string[];
+  /**
+   * Assignments never removed (PROTECTED_PRINCIPALS, KEYCARD_PERMISSION_SET_ARN): where the sweep would remove one,
+   * it leaves it in place and reports it as a `protected` finding. None when absent.
+   */
+  protection?: Protection;
   targets: Target[];
 }
 
@@ -43,6 +49,7 @@ export interface Finding {
     | 'revoke_redone'
     | 'drift'
     | 'changed_outside_keycard'
+    | 'protected'
     | 'error';
   requestId?: string;
   principalId: string;
@@ -62,6 +69,8 @@ export interface ReconcileSummary {
   driftFound: number;
   driftRemoved: number;
   changedOutsideKeycard: number;
+  /** Assignments the sweep would have removed and left in place because they are protected (`protected` findings). */
+  protected: number;
   /** Items that failed and were skipped (each one is also an `error` finding and an alert). */
   errors: number;
   findings: Finding[];
@@ -80,9 +89,12 @@ export interface ReconcilerDependencies {
   now?: () => Date;
 }
 
-/** Whether a summary means a human should look (exit code 1 of `keycard reconcile`). */
+/**
+ * Whether a summary means a human should look (exit code 1 of `keycard reconcile`). A protected assignment left in
+ * place is reported, and alerted when first seen, but is what the operator declared: alone it does not count.
+ */
 export function actedOrFound(summary: ReconcileSummary): boolean {
-  return summary.findings.length > 0;
+  return summary.findings.some((finding) => finding.kind !== 'protected');
 }
 
 /** Whether an item of the sweep failed (exit code 2 of `keycard reconcile`). */
