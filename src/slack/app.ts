@@ -9,6 +9,8 @@ import type { Logger } from '../logger';
 import { boltLogger } from './boltLogger';
 import { createGrantWorkflows } from './grantWorkflows';
 import { registerListeners } from './listeners';
+import { boltMiddleware, ownRequestsOnly, peopleOnly } from './ownRequests';
+import { keycardWorkspace } from './workspace';
 
 export { requestIdFor } from './requestId';
 
@@ -18,6 +20,9 @@ export type SlackAppConfig = Pick<
   | 'SLACK_SIGNING_SECRET'
   | 'SLACK_APP_TOKEN'
   | 'SLACK_API_URL'
+  | 'SLACK_APP_ID'
+  | 'SLACK_TEAM_ID'
+  | 'REQUEST_RATE_LIMIT'
   | 'APPROVER_CHANNEL'
   | 'APPROVERS'
   | 'PORT'
@@ -54,7 +59,11 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       : { signingSecret: config.SLACK_SIGNING_SECRET, endpoints: '/slack/events', port: config.PORT }),
   });
   const grants = createGrantWorkflows({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger });
-  registerListeners(app, { settings: config, grants, logger });
+  // Before any listener: the request is Keycard's own, and a click is a person's of the workspace.
+  const workspace = keycardWorkspace(app.client, config);
+  app.use(boltMiddleware(ownRequestsOnly(workspace, logger)));
+  app.use(boltMiddleware(peopleOnly(workspace, logger)));
+  registerListeners(app, { settings: config, grants, logger, workspace });
   app.error(async (error) => {
     logger.error({ err: error }, 'a Slack listener failed');
   });
