@@ -30,7 +30,7 @@ const HISTORIES = path.join(PROJECT_ROOT, 'test/histories');
  */
 const VERSION = 'v2';
 /** The same for the short lookupRequester workflow (v1: the principal only; v2: after 'requester-user-name'). */
-const LOOKUP_VERSION = 'v1';
+const LOOKUP_VERSION = 'v2';
 
 /** The CLI writes the standard proto JSON that Worker.runReplayHistory reads. */
 async function save(env: TestWorkflowEnvironment, workflowId: string, name: string) {
