@@ -40,7 +40,7 @@ describe("Keycard's own Slack app and workspace", function () {
   });
 
   it('takes SLACK_APP_ID when auth.test names no app, and refuses to guess without either', async () => {
-    const { app_id: _, ...withoutApp } = KEYCARD;
+    const withoutApp: AuthTest = { ...KEYCARD, app_id: undefined };
     const configured = keycardWorkspace(authClient([async () => withoutApp]).client, { SLACK_APP_ID: 'A0KEYCARD' });
     assert.equal((await configured()).appId, 'A0KEYCARD');
     const unknown = keycardWorkspace(authClient([async () => withoutApp]).client, {});
