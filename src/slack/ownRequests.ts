@@ -80,6 +80,12 @@ export function peopleOnly(workspace: () => Promise<SlackWorkspace>, logger: Log
       return;
     }
     await ack?.();
-    await respond?.({ response_type: 'ephemeral', replace_original: false, text: problem });
+    if (respond) {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: problem });
+      return;
+    }
+    // A click in the App Home has no response_url: the answer goes by DM, as the listeners' refusals do.
+    const { channel } = await client.conversations.open({ users: fields.user?.id ?? '' });
+    if (channel?.id) await client.chat.postMessage({ channel: channel.id, text: problem });
   };
 }

@@ -170,6 +170,23 @@ describe('the checks before any listener', function () {
     );
   });
 
+  it('refuses a guest’s click in the App Home (no response_url) by DM', async () => {
+    const timeline = new Timeline();
+    await peopleOnly(
+      workspace,
+      quietLogger(),
+    )({
+      body: { type: 'block_actions', user: { id: 'U0GUEST' }, view: { type: 'home' } },
+      ack: fakeAck(timeline),
+      client: fakeClient(timeline),
+      next: async () => timeline.record('next'),
+    });
+    assert.deepEqual(timeline.order(), ['users.info', 'ack', 'conversations.open', 'chat.postMessage']);
+    const posted = timeline.of('chat.postMessage')[0][0] as { channel: string; text: string };
+    assert.equal(posted.channel, 'DU0GUEST');
+    assert.match(posted.text, /^Guests of this workspace cannot decide/);
+  });
+
   it('keeps a guest’s modal open with the refusal under its first input', async () => {
     const timeline = await through(peopleOnly, {
       type: 'view_submission',
