@@ -4,9 +4,9 @@
  * Slack app per deployment; a restart forgets them, which only lets a few more through). Pure, with the clock given.
  */
 
-/** At most `limit` events per key in any rolling `windowMs`. */
+/** At most `limit` events per key in any rolling `windowMs`; an event seen again (a retried delivery) counts once. */
 export class RollingLimit {
-  private readonly seen = new Map<string, number[]>();
+  private readonly seen = new Map<string, { at: number; id?: string }[]>();
 
   constructor(
     private readonly limit: number,
@@ -14,12 +14,16 @@ export class RollingLimit {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one event for `key` and says whether it is within the limit; a refused event is not counted. */
-  take(key: string): boolean {
+  /**
+   * Counts one event for `key` and says whether it is within the limit; a refused event is not counted. An `id`
+   * already counted in the window (Slack retrying the same command) is within the limit and not counted again.
+   */
+  take(key: string, id?: string): boolean {
     const now = this.now();
-    const recent = (this.seen.get(key) ?? []).filter((at) => now - at < this.windowMs);
-    const allowed = recent.length < this.limit;
-    if (allowed) recent.push(now);
+    const recent = (this.seen.get(key) ?? []).filter((event) => now - event.at < this.windowMs);
+    const again = id !== undefined && recent.some((event) => event.id === id);
+    const allowed = again || recent.length < this.limit;
+    if (allowed && !again) recent.push({ at: now, id });
     if (recent.length > 0) this.seen.set(key, recent);
     else this.seen.delete(key);
     this.forgetIdle(now);
@@ -29,8 +33,8 @@ export class RollingLimit {
   /** Keys with no event in the window are dropped, so the map holds only the last minute's people. */
   private forgetIdle(now: number): void {
     if (this.seen.size < 1_000) return;
-    for (const [key, times] of this.seen) {
-      if (times.every((at) => now - at >= this.windowMs)) this.seen.delete(key);
+    for (const [key, events] of this.seen) {
+      if (events.every((event) => now - event.at >= this.windowMs)) this.seen.delete(key);
     }
   }
 }

@@ -36,6 +36,16 @@ describe('the per-person request limit', function () {
     assert.equal(limit.take('U0ALICE'), true);
   });
 
+  it('counts a retried delivery of the same command once', () => {
+    const limit = new RollingLimit(2, 60_000, () => 0);
+    assert.equal(limit.take('U0ALICE', 'trigger-1'), true);
+    assert.equal(limit.take('U0ALICE', 'trigger-1'), true, 'Slack retried it');
+    assert.equal(limit.take('U0ALICE', 'trigger-1'), true, 'and again');
+    assert.equal(limit.take('U0ALICE', 'trigger-2'), true);
+    assert.equal(limit.take('U0ALICE', 'trigger-3'), false);
+    assert.equal(limit.take('U0ALICE', 'trigger-3'), false, 'a refused one stays refused when retried');
+  });
+
   it('forgets people idle for a minute once many have asked', () => {
     let now = 0;
     const limit = new RollingLimit(1, 60_000, () => now);
@@ -43,7 +53,7 @@ describe('the per-person request limit', function () {
     now = 60_000;
     limit.take('U0LAST');
     assert.equal(limit.take('U0'), true, 'an idle person starts afresh');
-    assert.equal((limit as unknown as { seen: Map<string, number[]> }).seen.size, 2);
+    assert.equal((limit as unknown as { seen: Map<string, unknown> }).seen.size, 2);
   });
 });
 

@@ -50,7 +50,7 @@ export function requestAccess({ settings, grants, workspace, now = () => new Dat
       await ack(ephemeral(parsed.message));
       return;
     }
-    if (!perPerson.take(command.user_id)) {
+    if (!perPerson.take(command.user_id, command.trigger_id)) {
       await ack(
         ephemeral(
           `You have made ${settings.REQUEST_RATE_LIMIT} requests in the last minute, the most Keycard takes from one person. Wait a minute, then ask again. Nothing was requested.`,
