@@ -269,6 +269,14 @@ describe('/prod-access who', function () {
     assert.equal((responses[0] as { blocks?: unknown[] }).blocks?.length, 2);
   });
 
+  it('refuses a guest, though in an approvers’ group, and lists nothing', async () => {
+    const { timeline, responses } = await slash('who', { user: 'U0GUEST' });
+    assert.deepEqual(responses, [
+      { response_type: 'ephemeral', text: 'Guests of this workspace cannot decide on production access.' },
+    ]);
+    assert.deepEqual(timeline.of('grants.listings'), []);
+  });
+
   it('says the grants cannot be read when Temporal fails', async () => {
     const { responses } = await slash('who', {
       user: APPROVER,
@@ -315,6 +323,14 @@ describe('/prod-access history', function () {
         text: 'Keycard cannot read your email from Slack (the app needs users:read.email).',
       },
     ]);
+  });
+
+  it('refuses a guest, though in an approvers’ group, and lists nothing', async () => {
+    const { timeline, responses } = await slash('who', { user: 'U0GUEST' });
+    assert.deepEqual(responses, [
+      { response_type: 'ephemeral', text: 'Guests of this workspace cannot decide on production access.' },
+    ]);
+    assert.deepEqual(timeline.of('grants.listings'), []);
   });
 
   it('says the grants cannot be read when Temporal fails', async () => {

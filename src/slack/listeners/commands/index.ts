@@ -23,7 +23,7 @@ export interface CommandDependencies {
 
 export function prodAccessCommand({ settings, grants, logger, workspace, now }: CommandDependencies) {
   const subcommands: Record<string, (args: SlashCommand) => Promise<void>> = {
-    who: whoHoldsAccess({ approvers: settings.APPROVERS ?? [], grants, logger }),
+    who: whoHoldsAccess({ approvers: settings.APPROVERS ?? [], grants, logger, workspace }),
     history: requestHistory({ grants, logger, workspace }),
   };
   const request = requestAccess({ settings, grants, workspace, now });
