@@ -75,6 +75,21 @@ const schema = z.object({
     .regex(/^xapp-/, 'must be an app-level token (xapp-…) for Socket Mode')
     .optional(),
   SLACK_API_URL: z.url('must be a URL (example: https://slack-gov.com/api/)').optional(),
+  /** Keycard's own Slack app and workspace; both are learned from the bot token (auth.test) and, when set, must match. */
+  SLACK_APP_ID: z
+    .string()
+    .regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id (example: A0123456789)')
+    .optional(),
+  SLACK_TEAM_ID: z
+    .string()
+    .regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack team id (example: T0123456789)')
+    .optional(),
+  /** `/prod-access` requests one person may make per rolling minute. */
+  REQUEST_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be a whole number of requests per minute, at least 1 (example: 5)')
+    .default(5),
   APPROVER_CHANNEL: z
     .string()
     .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id (example: C0123456789)')

@@ -25,6 +25,20 @@ describe('configuration from the environment', function () {
     assert.equal(config.TEMPORAL_TLS, false);
     assert.equal(config.IDENTITY_CENTER_RATE, 20);
     assert.equal(config.WORKFLOW_CACHE_SIZE, 250);
+    assert.equal(config.REQUEST_RATE_LIMIT, 5);
+    assert.equal(config.SLACK_APP_ID, undefined, 'learned from the bot token');
+    assert.equal(config.SLACK_TEAM_ID, undefined, 'learned from the bot token');
+  });
+
+  it('names a Slack app or team id that is not one, and a request limit that is not a whole number', () => {
+    assert.deepEqual(problems({ ...valid, SLACK_APP_ID: 'keycard', SLACK_TEAM_ID: 'A0123' }), [
+      'SLACK_APP_ID must be a Slack app id (example: A0123456789)',
+      'SLACK_TEAM_ID must be a Slack team id (example: T0123456789)',
+    ]);
+    assert.deepEqual(problems({ ...valid, REQUEST_RATE_LIMIT: '0' }), [
+      'REQUEST_RATE_LIMIT must be a whole number of requests per minute, at least 1 (example: 5)',
+    ]);
+    assert.equal(loadConfig({ ...valid, REQUEST_RATE_LIMIT: '12', SLACK_APP_ID: 'A0KEYCARD' }).REQUEST_RATE_LIMIT, 12);
   });
 
   it('names every missing variable at once, with an example', () => {

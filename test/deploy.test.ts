@@ -136,9 +136,10 @@ describe('deploying Keycard', function () {
       const allowed = new Set(readPolicy().Statement.flatMap((statement) => list(statement.Action)));
       const called = actionsTheCodeCalls();
       assert.deepEqual([...allowed].sort(), [...called].sort());
-      // The seven the README names, so a change to the code cannot silently shrink both sides.
+      // The eight the README names, so a change to the code cannot silently shrink both sides.
       for (const action of [
         'identitystore:GetUserId',
+        'identitystore:DescribeUser',
         'sso:CreateAccountAssignment',
         'sso:DeleteAccountAssignment',
         'sso:DescribeAccountAssignmentCreationStatus',

@@ -4,7 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
-import type { GrantStatus, NoticeType, Target } from '../domain/grant';
+import type { GrantStatus, IdentityCenterUserName, NoticeType, Target } from '../domain/grant';
 import { PrincipalNotFoundError, SlackPermanentError } from '../domain/errors';
 import type { FrontDoorKey, ProofCheck, ProofVerdict } from '../services/frontDoor';
 import type { AssignmentResult, IdentityCenter } from '../services/identityCenter';
@@ -33,6 +33,8 @@ export interface ActivityDependencies {
 
 export interface RequesterLookup {
   principalId?: string;
+  /** How Identity Center names that user (lookups since 'requester-user-name'), for the approvers. */
+  user?: IdentityCenterUserName;
   /** Why there is no principal, in words the requester can act on. */
   problem?: string;
 }
@@ -101,6 +103,17 @@ export function createActivities({
         return { principalId: await identityCenter.principalForEmail(email) };
       } catch (error) {
         if (error instanceof PrincipalNotFoundError) return { problem: error.message };
+        throw error;
+      }
+    },
+
+    /** For the Slack front door: the name of the user a lookup found, shown to the approvers. */
+    async identityCenterUserName(principalId: string): Promise<IdentityCenterUserName | undefined> {
+      try {
+        return await identityCenter.userNameOf(principalId);
+      } catch (error) {
+        // Removed since the lookup found it: the grant's own lookup refuses it later; the approvers see no name.
+        if (error instanceof PrincipalNotFoundError) return undefined;
         throw error;
       }
     },

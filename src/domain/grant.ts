@@ -13,6 +13,17 @@ export interface Target {
 export interface Requester {
   slackUserId: string;
   email: string;
+  /**
+   * The Identity Center user the Slack email was bound to, as approvers are shown it (Slack requests started since
+   * the lookup returned it). It travels with the requester, so every status and message of the grant carries it.
+   */
+  identityCenterUser?: IdentityCenterUserName;
+}
+
+/** How Identity Center names a user: its UserName (unique in the store) and its DisplayName. */
+export interface IdentityCenterUserName {
+  userName: string;
+  displayName?: string;
 }
 
 /** How a request that came through Slack is decided: who may approve, where they are asked, how long they have. */

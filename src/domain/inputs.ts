@@ -107,6 +107,11 @@ export function requestProblems(request: unknown): string[] {
   const requester = isObject(request.requester) ? request.requester : {};
   need(requester.email, 'requester.email');
   if (requester.slackUserId !== undefined) need(requester.slackUserId, 'requester.slackUserId');
+  if (requester.identityCenterUser !== undefined) {
+    const user = isObject(requester.identityCenterUser) ? requester.identityCenterUser : {};
+    need(user.userName, 'requester.identityCenterUser.userName');
+    if (user.displayName !== undefined) need(user.displayName, 'requester.identityCenterUser.displayName');
+  }
   const target = isObject(request.target) ? request.target : {};
   need(target.accountId, 'target.accountId', 64);
   need(target.permissionSetArn, 'target.permissionSetArn', 2_048);

@@ -1,9 +1,9 @@
 /**
- * AWS IAM Identity Center in the domain's words: principalForEmail, isAssigned, assign, unassign, and the probe of
- * what a revoke needs (probeRevokePath).
+ * AWS IAM Identity Center in the domain's words: principalForEmail, userNameOf, isAssigned, assign, unassign, and
+ * the probe of what a revoke needs (probeRevokePath).
  * Assignment changes are asynchronous in AWS; the polling of their status lives here, once.
  */
-import { GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { DescribeUserCommand, GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import {
   CreateAccountAssignmentCommand,
   DeleteAccountAssignmentCommand,
@@ -23,7 +23,7 @@ import {
   RevokeNotConfirmedError,
   ValidationError,
 } from '../domain/errors';
-import type { Target } from '../domain/grant';
+import type { IdentityCenterUserName, Target } from '../domain/grant';
 
 // The error classes live with every other error type, so the workflow's retry policies name the same classes.
 export { AccessDeniedError, AssignmentFailedError, PrincipalNotFoundError, RevokeNotConfirmedError, ValidationError };
@@ -74,6 +74,23 @@ export class IdentityCenter {
         throw new PrincipalNotFoundError(`No Identity Center user has the email ${email}`);
       }
       throw translate(error, 'look up a user (identitystore:GetUserId)');
+    }
+  }
+
+  /** How Identity Center names a user (its UserName and DisplayName), for the approvers to see who is granted. */
+  async userNameOf(principalId: string): Promise<IdentityCenterUserName> {
+    try {
+      const { UserName, DisplayName } = await this.identityStore.send(
+        new DescribeUserCommand({ IdentityStoreId: this.settings.identityStoreId, UserId: principalId }),
+      );
+      if (!UserName) throw new PrincipalNotFoundError(`The Identity Center user ${principalId} has no user name`);
+      return { userName: UserName, ...(DisplayName ? { displayName: DisplayName } : {}) };
+    } catch (error) {
+      if (error instanceof PrincipalNotFoundError) throw error;
+      if (nameOf(error) === 'ResourceNotFoundException') {
+        throw new PrincipalNotFoundError(`No Identity Center user has the id ${principalId}`);
+      }
+      throw translate(error, 'describe a user (identitystore:DescribeUser)');
     }
   }
 

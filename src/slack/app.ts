@@ -10,6 +10,8 @@ import { FrontDoorKey } from '../services/frontDoor';
 import { boltLogger } from './boltLogger';
 import { createGrantWorkflows } from './grantWorkflows';
 import { registerListeners } from './listeners';
+import { boltMiddleware, ownRequestsOnly, peopleOnly } from './ownRequests';
+import { keycardWorkspace } from './workspace';
 
 export { requestIdFor } from './requestId';
 
@@ -19,6 +21,9 @@ export type SlackAppConfig = Pick<
   | 'SLACK_SIGNING_SECRET'
   | 'SLACK_APP_TOKEN'
   | 'SLACK_API_URL'
+  | 'SLACK_APP_ID'
+  | 'SLACK_TEAM_ID'
+  | 'REQUEST_RATE_LIMIT'
   | 'APPROVER_CHANNEL'
   | 'APPROVERS'
   | 'PORT'
@@ -57,7 +62,11 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
   });
   const frontDoor = new FrontDoorKey(signingKeyOf(config));
   const grants = createGrantWorkflows({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, frontDoor });
-  registerListeners(app, { settings: config, grants, logger });
+  // Before any listener: the request is Keycard's own, and a click is a person's of the workspace.
+  const workspace = keycardWorkspace(app.client, config);
+  app.use(boltMiddleware(ownRequestsOnly(workspace, logger)));
+  app.use(boltMiddleware(peopleOnly(workspace, logger)));
+  registerListeners(app, { settings: config, grants, logger, workspace });
   app.error(async (error) => {
     logger.error({ err: error }, 'a Slack listener failed');
   });

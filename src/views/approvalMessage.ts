@@ -3,19 +3,34 @@
  */
 import type { KnownBlock } from '@slack/web-api';
 import type { GrantStatus } from '../domain/grant';
-import { button, revokeActions, section, targetLine, type SlackMessage } from './blocks';
+import {
+  button,
+  factFields,
+  reasonSection,
+  requesterFacts,
+  revokeActions,
+  section,
+  targetLine,
+  type SlackMessage,
+} from './blocks';
 import { ACTIONS } from './ids';
 import { outcomeLine } from './outcome';
-import { escapeText, mention } from './text';
+import { escapeLine, escapeText, mention, shownMoment } from './text';
 
 export function approvalMessage(status: GrantStatus, workflowId: string): SlackMessage {
-  const summary =
-    `*${mention(status.requester.slackUserId)} requests production access*\n` +
-    `*Reason:* ${escapeText(status.reason)}\n` +
-    `*Target:* ${targetLine(status)}\n` +
-    `*Duration:* ${escapeText(status.duration)}`;
+  const facts: [string, string][] = [
+    ...requesterFacts(status),
+    ['Target', targetLine(status)],
+    ['Duration', escapeText(status.duration)],
+  ];
+  if (status.expiresAt) facts.push(['Until', shownMoment(status.expiresAt)]);
   const outcome = outcomeLine(status);
-  const blocks: KnownBlock[] = [section(summary)];
+  // The facts first, in fields; the reason the person typed last, on one line.
+  const blocks: KnownBlock[] = [
+    section(`*${mention(status.requester.slackUserId)} requests production access*`),
+    factFields(facts),
+    reasonSection('Reason', status.reason),
+  ];
   if (status.state === 'pending' && !status.approvedBy) {
     blocks.push({
       type: 'actions',
@@ -31,6 +46,6 @@ export function approvalMessage(status: GrantStatus, workflowId: string): SlackM
   }
   const text = outcome
     ? `Production access for ${mention(status.requester.slackUserId)}: ${outcome}`
-    : `${mention(status.requester.slackUserId)} requests production access: ${escapeText(status.reason)}`;
+    : `${mention(status.requester.slackUserId)} requests production access: ${escapeLine(status.reason)}`;
   return { text, blocks };
 }

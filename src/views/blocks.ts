@@ -4,7 +4,7 @@
 import type { Button, KnownBlock } from '@slack/web-api';
 import type { GrantStatus } from '../domain/grant';
 import { ACTIONS } from './ids';
-import { escapeText } from './text';
+import { escapeLine, escapeText, mention } from './text';
 
 export interface SlackMessage {
   text: string;
@@ -14,6 +14,37 @@ export interface SlackMessage {
 /** `verbatim` keeps Slack from turning a bare channel name or URL into a link of its own. */
 export function section(text: string): KnownBlock {
   return { type: 'section', text: { type: 'mrkdwn', text, verbatim: true } };
+}
+
+/**
+ * The facts of a request as Slack's two-column fields, each a bold label over its value (already escaped mrkdwn).
+ * Facts come before anything a person typed, so typed text can never pass for one.
+ */
+export function factFields(facts: [label: string, value: string][]): KnownBlock {
+  return {
+    type: 'section',
+    fields: facts.map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}`, verbatim: true })),
+  };
+}
+
+/** A typed reason, last in its message, on one line. */
+export function reasonSection(label: string, reason: string): KnownBlock {
+  return section(`*${label}:* ${escapeLine(reason)}`);
+}
+
+/**
+ * Who asks, as approvers must see it: the Slack user, their Slack email, and the Identity Center user that email was
+ * bound to (the one access is granted to), when the lookup named it.
+ */
+export function requesterFacts(status: GrantStatus): [string, string][] {
+  const { slackUserId, email, identityCenterUser } = status.requester;
+  const facts: [string, string][] = [['Requester', `${mention(slackUserId)} · ${escapeText(email)}`]];
+  if (identityCenterUser) {
+    const { userName, displayName } = identityCenterUser;
+    const shown = displayName && displayName !== userName ? `${userName} (${displayName})` : userName;
+    facts.push(['Identity Center user', escapeLine(shown)]);
+  }
+  return facts;
 }
 
 /** A button whose value is the grant's workflow id and nothing else of the request. */

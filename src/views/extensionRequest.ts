@@ -2,9 +2,10 @@
  * An extension request in the approvers' channel; after a decision it shows the outcome instead of buttons.
  */
 import type { GrantStatus, NoticeType } from '../domain/grant';
-import { button, section, targetLine, type SlackMessage } from './blocks';
+import type { KnownBlock } from '@slack/web-api';
+import { button, factFields, reasonSection, requesterFacts, section, targetLine, type SlackMessage } from './blocks';
 import { ACTIONS } from './ids';
-import { escapeText, mention, shownMoment } from './text';
+import { escapeLine, escapeText, mention, shownMoment } from './text';
 
 export function extensionRequestMessage(status: GrantStatus, workflowId: string, event: NoticeType): SlackMessage {
   const pending = status.pendingExtension;
@@ -13,15 +14,23 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
     duration: String((last as { duration?: string } | undefined)?.duration ?? ''),
     reason: '',
   };
-  const summary =
-    `*${mention(status.requester.slackUserId)} asks to extend production access* (${targetLine(status)})\n` +
-    (pending ? `*By:* ${escapeText(pending.duration)}\n*Reason:* ${escapeText(pending.reason)}\n` : '') +
-    `*Now ends:* ${shownMoment(status.expiresAt)} · at most ${escapeText(status.maxTotalDuration ?? '')} in all`;
+  const facts: [string, string][] = [...requesterFacts(status), ['Target', targetLine(status)]];
+  if (pending) facts.push(['By', escapeText(pending.duration)]);
+  facts.push([
+    'Now ends',
+    `${shownMoment(status.expiresAt)} · at most ${escapeText(status.maxTotalDuration ?? '')} in all`,
+  ]);
+  // The facts first, in fields; the reason the requester typed last, on one line.
+  const summary: KnownBlock[] = [
+    section(`*${mention(status.requester.slackUserId)} asks to extend production access*`),
+    factFields(facts),
+    ...(pending ? [reasonSection('Reason', pending.reason)] : []),
+  ];
   if (event === 'extension_requested') {
     return {
       text: `${mention(status.requester.slackUserId)} asks to extend production access by ${escapeText(asked.duration)}`,
       blocks: [
-        section(summary),
+        ...summary,
         {
           type: 'actions',
           block_id: 'extension_decision',
@@ -36,6 +45,6 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
   const outcome =
     event === 'extended'
       ? `Extended by ${mention(last?.actor ?? 'unknown')} — access until ${shownMoment(status.expiresAt)}`
-      : `Extension denied by ${mention(last?.actor ?? 'unknown')}: ${escapeText(last?.reason ?? '')}`;
-  return { text: outcome, blocks: [section(summary), section(outcome)] };
+      : `Extension denied by ${mention(last?.actor ?? 'unknown')}: ${escapeLine(last?.reason ?? '')}`;
+  return { text: outcome, blocks: [...summary, section(outcome)] };
 }

@@ -1,7 +1,7 @@
 /**
  * One grant as `/prod-access who` and `/prod-access history` list it, and the pieces of its line both lists share.
  */
-import { escapeText, mention } from './text';
+import { escapeLine, escapeText, mention } from './text';
 
 /** Temporal's visibility (search attributes) filled in from the grant's `status` query when it answered in time. */
 export interface GrantListing {
@@ -47,5 +47,5 @@ export function whoText(grant: GrantListing): string {
 
 /** The reason as a quote on one line: a line break in it cannot start a line of its own. */
 export function reasonLine(grant: GrantListing): string {
-  return grant.reason === undefined ? '' : `\n>${escapeText(grant.reason).replace(/\n/g, ' ')}`;
+  return grant.reason === undefined ? '' : `\n>${escapeLine(grant.reason)}`;
 }

@@ -13,4 +13,4 @@ export { liveGrantsMessage } from './liveGrants';
 export { denyModal, extensionModal } from './modals';
 export { outcomeLine } from './outcome';
 export { requesterNotice } from './requesterNotice';
-export { channelLink, escapeText, mention } from './text';
+export { channelLink, escapeLine, escapeText, mention, oneLine } from './text';

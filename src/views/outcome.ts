@@ -4,7 +4,7 @@
 import { endingOf } from '../domain/ending';
 import type { GrantStatus } from '../domain/grant';
 import { formatUtc } from '../domain/time';
-import { escapeText, mention } from './text';
+import { escapeLine, mention } from './text';
 
 export function outcomeLine(status: GrantStatus): string | undefined {
   switch (status.state) {
@@ -13,14 +13,14 @@ export function outcomeLine(status: GrantStatus): string | undefined {
     case 'active':
       return `Approved by ${mention(status.approvedBy ?? 'keycard')} — access until ${formatUtc(status.expiresAt)}`;
     case 'denied':
-      return `Denied by ${mention(status.deniedBy ?? 'unknown')}: ${escapeText(status.denyReason ?? '')}`;
+      return `Denied by ${mention(status.deniedBy ?? 'unknown')}: ${escapeLine(status.denyReason ?? '')}`;
     case 'expired':
       return 'Expired unanswered';
     case 'revoked':
       return endingOf(status) === 'expired'
         ? `Access ended at ${formatUtc(status.revokedAt)}`
-        : `Revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt)}: ${escapeText(status.revokeReason ?? '')}`;
+        : `Revoked by ${mention(status.revokedBy ?? 'unknown')} at ${formatUtc(status.revokedAt)}: ${escapeLine(status.revokeReason ?? '')}`;
     case 'failed':
-      return `Not granted: ${escapeText(status.failureReason ?? 'unknown failure')}`;
+      return `Not granted: ${escapeLine(status.failureReason ?? 'unknown failure')}`;
   }
 }

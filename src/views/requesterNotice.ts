@@ -5,7 +5,7 @@ import { endingOf } from '../domain/ending';
 import type { GrantStatus, NoticeType } from '../domain/grant';
 import { button, plain, revokeActions, section, targetLine, type SlackMessage } from './blocks';
 import { ACTIONS } from './ids';
-import { escapeText, mention, shownMoment } from './text';
+import { escapeLine, mention, shownMoment } from './text';
 
 /** The DM for `event`, or nothing when that event is not the requester's to hear about. */
 export function requesterNotice(status: GrantStatus, event: NoticeType, workflowId: string): SlackMessage | undefined {
@@ -15,7 +15,7 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
       return plain(`${mention(status.approvedBy ?? 'unknown')} approved your request for ${what}. Granting it now…`);
     case 'denied':
       return plain(
-        `${mention(status.deniedBy ?? 'unknown')} denied your request for ${what}: ${escapeText(status.denyReason ?? '')}`,
+        `${mention(status.deniedBy ?? 'unknown')} denied your request for ${what}: ${escapeLine(status.denyReason ?? '')}`,
       );
     case 'expired':
       return plain(`Your request for ${what} expired: no approver answered in time. Ask again if you still need it.`);
@@ -27,10 +27,10 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
       return plain(
         endingOf(status) === 'expired'
           ? `Your ${what} ended at ${shownMoment(status.revokedAt)}.`
-          : `Your ${what} was revoked by ${mention(status.revokedBy ?? 'unknown')} at ${shownMoment(status.revokedAt)}: ${escapeText(status.revokeReason ?? '')}`,
+          : `Your ${what} was revoked by ${mention(status.revokedBy ?? 'unknown')} at ${shownMoment(status.revokedAt)}: ${escapeLine(status.revokeReason ?? '')}`,
       );
     case 'grant_failed':
-      return plain(`Your ${what} could not be granted: ${escapeText(status.failureReason ?? 'unknown failure')}`);
+      return plain(`Your ${what} could not be granted: ${escapeLine(status.failureReason ?? 'unknown failure')}`);
     case 'expiry_warning': {
       const text = `Your prod access ends at ${shownMoment(status.expiresAt)}.`;
       return {
@@ -52,7 +52,7 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
     case 'extension_denied': {
       const last = status.history.at(-1);
       return plain(
-        `${mention(last?.actor ?? 'unknown')} denied your extension: ${escapeText(last?.reason ?? '')}. Your access still ends at ${shownMoment(status.expiresAt)}.`,
+        `${mention(last?.actor ?? 'unknown')} denied your extension: ${escapeLine(last?.reason ?? '')}. Your access still ends at ${shownMoment(status.expiresAt)}.`,
       );
     }
     default:

@@ -16,6 +16,20 @@ export function escapeText(text: string): string {
   );
 }
 
+/**
+ * Typed text on one line: line breaks, tabs, control characters and the invisible format characters that reorder or
+ * hide text (bidi overrides, zero-width marks) become single spaces, so a reason can never start a line that looks
+ * like one of Keycard's own (`*Target:* all accounts`). Escape the result as any other user text.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\s\p{Cc}\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF]+/gu, ' ').trim();
+}
+
+/** Typed text (a reason) as it enters mrkdwn in a message: on one line, escaped. */
+export function escapeLine(text: string): string {
+  return escapeText(oneLine(text));
+}
+
 /** A user mention, only for something that really is a Slack user id; anything else is shown escaped. */
 export function mention(userId: string): string {
   return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : escapeText(userId);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createIdentityCenter } from '../../src/runtime/identityCenter';
 import { CallPacer } from '../../src/services/pacing';
-import { AccessDeniedError, AssignmentFailedError } from '../../src/domain/errors';
+import { AccessDeniedError, AssignmentFailedError, PrincipalNotFoundError } from '../../src/domain/errors';
 import { awsError, failingDeletion } from '../support/awsFaultProxy';
 import { assignInMoto, isAssignedInMoto } from '../support/keycard';
 import { freePort } from '../support/processes';
@@ -47,6 +47,20 @@ describe('Identity Center adapter', function () {
     assert.equal(await isAssignedInMoto(user, target), true);
     return { target, user };
   }
+
+  it('names the user an email was bound to (DescribeUser: UserName, DisplayName), and refuses an unknown id', async () => {
+    const email = `ic-${randomUUID().slice(0, 8)}@example.com`;
+    const ic = identityCenter();
+    const principalId = await createIdentityStoreUser(email);
+    const before = stand().aws.calls.length;
+    // The stand's users are created with UserName and DisplayName both set to the email.
+    assert.deepEqual(await ic.userNameOf(principalId), { userName: email, displayName: email });
+    assert.deepEqual(
+      callsSince(before).map((call) => [call.operation, call.input.UserId]),
+      [['DescribeUser', principalId]],
+    );
+    await assert.rejects(ic.userNameOf(randomUUID()), PrincipalNotFoundError);
+  });
 
   it('checks one user on a target of 150 assignments with one call, and tells permission sets apart', async () => {
     const crowded = await createPermissionSet('ic-test');

@@ -105,6 +105,21 @@ describe('what a grant workflow accepts as input', function () {
       /requestTimeout/,
     ],
     ['bad limits', { ...valid, limits: { maxTotalDuration: 'forever' } }, /limits.maxTotalDuration/],
+    [
+      'a requester with the Identity Center user name they were bound to',
+      { ...valid, requester: { ...valid.requester, identityCenterUser: { userName: 'alice', displayName: 'Alice' } } },
+      undefined,
+    ],
+    [
+      'an Identity Center user without a user name',
+      { ...valid, requester: { ...valid.requester, identityCenterUser: { displayName: 'Alice' } } },
+      /"requester.identityCenterUser.userName" must be a string/,
+    ],
+    [
+      'an Identity Center user that is not an object',
+      { ...valid, requester: { ...valid.requester, identityCenterUser: 'alice' } },
+      /requester.identityCenterUser.userName/,
+    ],
   ];
   for (const [name, input, problem] of starts) {
     it(`start: ${name} ${problem ? 'is named as unusable' : 'is usable'}`, () => {

@@ -29,7 +29,7 @@ import {
 } from '../support/keycard';
 import { PROJECT_ROOT, tool } from '../support/processes';
 import { APPROVER } from '../support/slackStand';
-import { stand } from '../support/stand';
+import { createIdentityStoreUser, stand } from '../support/stand';
 
 const HISTORIES = path.join(PROJECT_ROOT, 'test/histories');
 /**
@@ -38,6 +38,8 @@ const HISTORIES = path.join(PROJECT_ROOT, 'test/histories');
  * 'front-door-proofs').
  */
 const VERSION = 'v3';
+/** The same for the short lookupRequester workflow (v1: the principal only; v2: after 'requester-user-name'). */
+const LOOKUP_VERSION = 'v2';
 
 /** The CLI writes the standard proto JSON that Worker.runReplayHistory reads. */
 async function save(env: TestWorkflowEnvironment, workflowId: string, name: string) {
@@ -213,4 +215,27 @@ describe('recording workflow histories for the replay test', function () {
     );
     return handle;
   });
+
+  /** Records `lookup-requester-<version>-<story>` unless it exists: a lookup of `email` run to its end. */
+  function lookupRecording(story: string, email: () => Promise<string>) {
+    const name = `lookup-requester-${LOOKUP_VERSION}-${story}`;
+    it(`records ${name}`, async function () {
+      if (existsSync(path.join(HISTORIES, `${name}.json`)) && !process.env.RERECORD) this.skip();
+      const workflowId = `prod-access-lookup-recorded-${randomUUID().slice(0, 8)}`;
+      await env().client.workflow.execute('lookupRequester', {
+        taskQueue: worker.taskQueue,
+        workflowId,
+        args: [await email()],
+      });
+      await save(env(), workflowId, name);
+    });
+  }
+
+  lookupRecording('found', async () => {
+    const email = `recorded-${randomUUID().slice(0, 8)}@example.com`;
+    await createIdentityStoreUser(email);
+    return email;
+  });
+
+  lookupRecording('not-found', async () => 'nobody-recorded@example.com');
 });

@@ -48,7 +48,9 @@ describe('the Slack front door, end to end over HTTP', function () {
     const approval = await approvalMessageFor(requester.slackUserId);
     const text = visibleText(approval);
     assert.match(text, /debugging the checkout 500s/);
-    assert.match(text, /\*Duration:\* 2h/);
+    assert.match(text, /\*Duration\*\n2h/);
+    assert.match(text, new RegExp(`\\*Requester\\*\\n<@${requester.slackUserId}> · ${requester.email}`));
+    assert.match(text, new RegExp(`\\*Identity Center user\\*\\n${requester.email}`), 'the user moto names');
     assert.match(text, new RegExp(s.config.TARGET_ACCOUNT_ID));
     const workflowId = buttonValue(approval, ACTIONS.approve) as string;
     assert.match(workflowId, /^prod-access-[0-9a-f]{24}$/);

@@ -41,7 +41,7 @@ describe('durations and reasons refused at the Slack edge', function () {
       (found) => found !== undefined,
     )) as StoredMessage;
     assert.match(visibleText(message), new RegExp(`<@${requester.slackUserId}> requests production access`));
-    assert.match(visibleText(message), /\*Duration:\* 1h/);
+    assert.match(visibleText(message), /\*Duration\*\n1h/);
   });
 
   it(`a deny reason over ${MAX_REASON_LENGTH} characters is refused in the modal and changes nothing`, async () => {

@@ -63,6 +63,21 @@ describe('the fake Slack refuses blocks past Block Kit limits', function () {
     },
     { name: 'actions elements', at: [actions(LIMIT.actionsElements)], past: [actions(LIMIT.actionsElements + 1)] },
     { name: 'an empty section', at: [section(1)], past: [section(0)] },
+    {
+      name: 'section fields',
+      at: [{ type: 'section', fields: Array.from({ length: LIMIT.sectionFields }, () => text(5)) }],
+      past: [{ type: 'section', fields: Array.from({ length: LIMIT.sectionFields + 1 }, () => text(5)) }],
+    },
+    {
+      name: 'section field text',
+      at: [{ type: 'section', fields: [text(LIMIT.fieldText)] }],
+      past: [{ type: 'section', fields: [text(LIMIT.fieldText + 1)] }],
+    },
+    {
+      name: 'an empty section field',
+      at: [{ type: 'section', fields: [text(1)] }],
+      past: [{ type: 'section', fields: [text(0)] }],
+    },
   ];
 
   for (const row of rows) {

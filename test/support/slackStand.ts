@@ -175,7 +175,8 @@ function workflowIdOf(triggerId: string): string {
 
 /**
  * The Slack app's settings on the stand: the fake Slack, the seeded target, the signing secret above, approvers
- * U0APPROVER and the group S0APPROVERS, and the documented default durations; `overrides` change any of them.
+ * U0APPROVER and the group S0APPROVERS, and the documented defaults (durations, 5 requests a minute per person; the
+ * app and team are learned from the fake Slack's auth.test); `overrides` change any of them.
  */
 export function testSlackAppConfig({
   slackApiUrl,
@@ -197,6 +198,7 @@ export function testSlackAppConfig({
     MAX_GRANT_DURATION: parseDuration('8h'),
     MAX_TOTAL_GRANT_DURATION: parseDuration('12h'),
     EXPIRY_WARNING: parseDuration('15m'),
+    REQUEST_RATE_LIMIT: 5,
     TEMPORAL_TASK_QUEUE: taskQueue,
     TARGET_ACCOUNT_ID: seed.accountId,
     PERMISSION_SET_ARN: seed.permissionSetArn,

@@ -14,27 +14,73 @@ import {
   WORKFLOW_ID,
 } from './grantStatus';
 
+const blockKinds = (message: { blocks: KnownBlock[] }) => message.blocks.map((block) => block.type);
+
+/** The texts of a section's fields, in order. */
+function fieldTexts(block: KnownBlock): string[] {
+  return ((block as { fields?: { text: string; verbatim?: boolean }[] }).fields ?? []).map((field) => {
+    assert.equal(field.verbatim, true, 'Slack does not auto-link a field');
+    return field.text;
+  });
+}
+
 const GRANTED = '2026-01-05T10:00:00.000Z';
 const EXPIRES = '2026-01-05T14:00:00.000Z';
 const ENDED = '2026-01-05T11:30:00.000Z';
 
 describe('the approval message', function () {
-  it('shows a pending request with who, why, where and how long, and Approve/Deny buttons for this grant', () => {
+  it('shows a pending request: the facts in fields, the reason last, and Approve/Deny buttons for this grant', () => {
     const message = approvalMessage(grantStatus(), WORKFLOW_ID);
-    assert.equal(message.blocks.length, 2);
-    const summary = (message.blocks[0] as { text: { text: string; verbatim: boolean } }).text;
-    assert.equal(
-      summary.text,
-      `*<@${REQUESTER}> requests production access*\n*Reason:* checking the queue backlog\n` +
-        '*Target:* ps-admin @ 123456789012\n*Duration:* 4h',
-    );
-    assert.equal(summary.verbatim, true);
-    assert.equal((message.blocks[1] as { block_id: string }).block_id, 'decision');
+    assert.deepEqual(blockKinds(message), ['section', 'section', 'section', 'actions']);
+    assert.deepEqual(message.blocks[0], {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*<@${REQUESTER}> requests production access*`, verbatim: true },
+    });
+    assert.deepEqual(fieldTexts(message.blocks[1]), [
+      `*Requester*\n<@${REQUESTER}> · alice@example.com`,
+      '*Target*\nps-admin @ 123456789012',
+      '*Duration*\n4h',
+    ]);
+    const reason = (message.blocks[2] as { text: { text: string; verbatim: boolean } }).text;
+    assert.deepEqual(reason, { type: 'mrkdwn', text: '*Reason:* checking the queue backlog', verbatim: true });
+    assert.equal((message.blocks[3] as { block_id: string }).block_id, 'decision');
     assert.deepEqual(buttons(message), [
       { action: ACTIONS.approve, label: 'Approve', value: WORKFLOW_ID, style: 'primary' },
       { action: ACTIONS.deny, label: 'Deny', value: WORKFLOW_ID, style: 'danger' },
     ]);
     assert.equal(message.text, `<@${REQUESTER}> requests production access: checking the queue backlog`);
+  });
+
+  it('names the Identity Center user being granted beside the Slack user and email', () => {
+    const requester = {
+      slackUserId: REQUESTER,
+      email: 'alice@example.com',
+      identityCenterUser: { userName: 'alice.doe', displayName: 'Alice Doe' },
+    };
+    const message = approvalMessage(grantStatus({ requester }), WORKFLOW_ID);
+    assert.deepEqual(fieldTexts(message.blocks[1]).slice(0, 2), [
+      `*Requester*\n<@${REQUESTER}> · alice@example.com`,
+      '*Identity Center user*\nalice.doe (Alice Doe)',
+    ]);
+    const same = { ...requester, identityCenterUser: { userName: 'alice', displayName: 'alice' } };
+    assert.equal(
+      fieldTexts(approvalMessage(grantStatus({ requester: same }), WORKFLOW_ID).blocks[1])[1],
+      '*Identity Center user*\nalice',
+    );
+  });
+
+  it('keeps a reason that fakes lines on one line, last, after the facts', () => {
+    const reason = 'fix\n*Target:* all accounts\r\n*Duration:* 1m\u2028\t\u0007\u202Eend';
+    const message = approvalMessage(grantStatus({ reason }), WORKFLOW_ID);
+    const texts = message.blocks.map((block) => JSON.stringify(block));
+    const reasonAt = texts.findIndex((text) => text.includes('all accounts'));
+    assert.equal(reasonAt, 2, 'the reason is in the block after the facts');
+    assert.equal(
+      (message.blocks[2] as { text: { text: string } }).text.text,
+      '*Reason:* fix *Target:* all accounts *Duration:* 1m end',
+    );
+    assert.deepEqual(fieldTexts(message.blocks[1]).slice(1), ['*Target*\nps-admin @ 123456789012', '*Duration*\n4h']);
+    assert.ok(!message.text.includes('\n'), message.text);
   });
 
   it('says who approved while access is being granted, with no buttons left', () => {
@@ -48,12 +94,13 @@ describe('the approval message', function () {
       grantStatus({ state: 'active', approvedBy: APPROVER, grantedAt: GRANTED, expiresAt: EXPIRES }),
       WORKFLOW_ID,
     );
-    assert.equal(message.blocks.length, 3);
+    assert.deepEqual(blockKinds(message), ['section', 'section', 'section', 'section', 'actions']);
     assert.match(visibleText(message), /Approved by <@U0APPROVER> — access until 2026-01-05 14:00 UTC/);
+    assert.equal(fieldTexts(message.blocks[1]).at(-1), '*Until*\n2026-01-05 14:00 UTC');
     assert.deepEqual(buttons(message), [
       { action: ACTIONS.revoke, label: 'Revoke now', value: WORKFLOW_ID, style: 'danger' },
     ]);
-    assert.equal((message.blocks[2] as { block_id: string }).block_id, 'grant');
+    assert.equal((message.blocks[4] as { block_id: string }).block_id, 'grant');
     assert.equal(
       message.text,
       `Production access for <@${REQUESTER}>: Approved by <@${APPROVER}> — access until 2026-01-05 14:00 UTC`,
@@ -113,12 +160,20 @@ describe('the approval message', function () {
   for (const ending of endings) {
     it(`ends with ${ending.name}, and no buttons`, () => {
       const message = approvalMessage(grantStatus(ending.overrides), WORKFLOW_ID);
-      assert.equal(message.blocks.length, 2);
-      assert.equal((message.blocks[1] as { text: { text: string } }).text.text, ending.line);
+      assert.deepEqual(blockKinds(message), ['section', 'section', 'section', 'section']);
+      assert.equal((message.blocks[3] as { text: { text: string } }).text.text, ending.line);
       assert.deepEqual(buttons(message), []);
       assert.equal(message.text, `Production access for <@${REQUESTER}>: ${ending.line}`);
     });
   }
+
+  it('puts a denial reason that fakes lines on one line', () => {
+    const denied = grantStatus({ state: 'denied', deniedBy: APPROVER, denyReason: 'no\n*Approved by* everyone' });
+    assert.equal(
+      (approvalMessage(denied, WORKFLOW_ID).blocks[3] as { text: { text: string } }).text.text,
+      `Denied by <@${APPROVER}>: no *Approved by* everyone`,
+    );
+  });
 
   it('lets no requester or approver text ping, mention or link anyone', () => {
     const statuses = [
@@ -147,7 +202,7 @@ describe('the approval message', function () {
   });
 
   it('keeps every block a section or an actions row, the kinds Slack accepts in a message', () => {
-    const kinds = (blocks: KnownBlock[]) => blocks.map((block) => block.type);
-    assert.deepEqual(kinds(approvalMessage(grantStatus(), WORKFLOW_ID).blocks), ['section', 'actions']);
+    const kinds = new Set(blockKinds(approvalMessage(grantStatus(), WORKFLOW_ID)));
+    assert.deepEqual([...kinds], ['section', 'actions']);
   });
 });

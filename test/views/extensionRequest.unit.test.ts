@@ -28,11 +28,19 @@ describe('the extension request message', function () {
     assert.equal(message.text, `<@${REQUESTER}> asks to extend production access by 1h`);
     assert.equal(
       (message.blocks[0] as { text: { text: string } }).text.text,
-      `*<@${REQUESTER}> asks to extend production access* (ps-admin @ 123456789012)\n` +
-        '*By:* 1h\n*Reason:* migration still running\n' +
-        '*Now ends:* 2026-01-05 14:00 UTC · at most 12h in all',
+      `*<@${REQUESTER}> asks to extend production access*`,
     );
-    assert.equal((message.blocks[1] as { block_id: string }).block_id, 'extension_decision');
+    assert.deepEqual(
+      ((message.blocks[1] as { fields: { text: string }[] }).fields ?? []).map((field) => field.text),
+      [
+        `*Requester*\n<@${REQUESTER}> · alice@example.com`,
+        '*Target*\nps-admin @ 123456789012',
+        '*By*\n1h',
+        '*Now ends*\n2026-01-05 14:00 UTC · at most 12h in all',
+      ],
+    );
+    assert.equal((message.blocks[2] as { text: { text: string } }).text.text, '*Reason:* migration still running');
+    assert.equal((message.blocks[3] as { block_id: string }).block_id, 'extension_decision');
     assert.deepEqual(buttons(message), [
       { action: ACTIONS.approve, label: 'Approve extension', value: WORKFLOW_ID, style: 'primary' },
       { action: ACTIONS.deny, label: 'Deny', value: WORKFLOW_ID, style: 'danger' },
@@ -43,8 +51,8 @@ describe('the extension request message', function () {
     const status = active({ history: [{ at: ASKED, type: 'extended', actor: APPROVER, reason: 'ok' }] });
     const message = extensionRequestMessage(status, '', 'extended');
     assert.equal(message.text, `Extended by <@${APPROVER}> — access until 2026-01-05 14:00 UTC`);
-    assert.equal(message.blocks.length, 2);
-    assert.equal((message.blocks[1] as { text: { text: string } }).text.text, message.text);
+    assert.equal(message.blocks.length, 3);
+    assert.equal((message.blocks[2] as { text: { text: string } }).text.text, message.text);
     assert.deepEqual(buttons(message), []);
   });
 
@@ -53,6 +61,23 @@ describe('the extension request message', function () {
     const message = extensionRequestMessage(status, '', 'extension_denied');
     assert.equal(message.text, `Extension denied by <@${APPROVER}>: wrap up`);
     assert.deepEqual(buttons(message), []);
+  });
+
+  it('keeps a reason that fakes lines on one line, last, after the facts', () => {
+    const status = active({
+      pendingExtension: {
+        by: REQUESTER,
+        duration: '1h',
+        reason: 'more\n*By:* 8h\n*Now ends:* never',
+        requestedAt: ASKED,
+      },
+    });
+    const message = extensionRequestMessage(status, WORKFLOW_ID, 'extension_requested');
+    assert.equal(
+      (message.blocks[2] as { text: { text: string } }).text.text,
+      '*Reason:* more *By:* 8h *Now ends:* never',
+    );
+    assert.ok(!JSON.stringify(message.blocks.slice(0, 2)).includes('never'), 'the reason is not among the facts');
   });
 
   it('lets no duration, reason or actor text ping, mention or link anyone', () => {

@@ -1,6 +1,6 @@
 /** Escaping user text for mrkdwn, and the alert text, without any server. */
 import assert from 'node:assert/strict';
-import { alertText, channelLink, escapeText, mention } from '../../src/views';
+import { alertText, channelLink, escapeLine, escapeText, mention, oneLine } from '../../src/views';
 import { broadcasts, controlSequences, HOSTILE } from './grantStatus';
 
 describe('text that reaches Slack', function () {
@@ -17,6 +17,19 @@ describe('text that reaches Slack', function () {
   it('keeps @here and @channel readable, broken by an invisible joiner', () => {
     assert.equal(escapeText('@here and @Channel'), '@\u2060here and @\u2060Channel');
     assert.equal(escapeText('mail me at ops@here.example'), 'mail me at ops@\u2060here.example');
+  });
+
+  it('puts typed text on one line: line breaks, tabs, control and invisible format characters become one space', () => {
+    assert.equal(oneLine('fix\n*Target:* all accounts\n*Duration:* 1m'), 'fix *Target:* all accounts *Duration:* 1m');
+    assert.equal(oneLine('a\r\nb\u2028c\u2029d\te\u000bf\u0085g'), 'a b c d e f g');
+    assert.equal(oneLine('bell\u0007 esc\u001b[31m del\u007f'), 'bell esc [31m del');
+    assert.equal(oneLine('rtl\u202Eevil\u202C zero\u200Bwidth\uFEFF'), 'rtl evil zero width');
+    assert.equal(oneLine('  \n padded \n  '), 'padded');
+    assert.equal(oneLine('débogage 🚀 *bold*'), 'débogage 🚀 *bold*');
+  });
+
+  it('escapes a one-line reason as any typed text', () => {
+    assert.equal(escapeLine('<!channel>\n@here'), '&lt;!channel&gt; @\u2060here');
   });
 
   it('leaves plain text as typed', () => {

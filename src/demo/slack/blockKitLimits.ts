@@ -7,6 +7,8 @@ export const BLOCK_KIT_LIMITS = {
   messageBlocks: 50,
   viewBlocks: 100,
   sectionText: 3000,
+  sectionFields: 10,
+  fieldText: 2000,
   headerText: 150,
   buttonText: 75,
   buttonValue: 2000,
@@ -44,6 +46,17 @@ function blockProblem(block: Node): string | undefined {
       if (text === undefined && !Array.isArray(block.fields)) return 'a section needs text or fields';
       if (text !== undefined && (text.length === 0 || text.length > BLOCK_KIT_LIMITS.sectionText)) {
         return `section text of ${text.length} characters (1 to ${BLOCK_KIT_LIMITS.sectionText})`;
+      }
+      if (Array.isArray(block.fields)) {
+        if (block.fields.length === 0 || block.fields.length > BLOCK_KIT_LIMITS.sectionFields) {
+          return `${block.fields.length} section fields (1 to ${BLOCK_KIT_LIMITS.sectionFields})`;
+        }
+        for (const field of block.fields) {
+          const length = textOf(field)?.length ?? 0;
+          if (length === 0 || length > BLOCK_KIT_LIMITS.fieldText) {
+            return `section field text of ${length} characters (1 to ${BLOCK_KIT_LIMITS.fieldText})`;
+          }
+        }
       }
       return block.accessory ? elementProblem(block.accessory as Node) : undefined;
     }

@@ -9,10 +9,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BLOCK_KIT_LIMITS, blockKitProblem } from './blockKitLimits';
-import { blocksOf, parsed, parseParams, readBody, type StoredMessage } from './slackValues';
+import { blocksOf, FAKE_APP_ID, FAKE_TEAM_ID, parsed, parseParams, readBody, type StoredMessage } from './slackValues';
 import { FakeSlackSurfaces } from './surfaces';
 
-export { buttonValue, visibleText, type StoredMessage } from './slackValues';
+export { buttonValue, FAKE_APP_ID, FAKE_TEAM_ID, visibleText, type StoredMessage } from './slackValues';
 
 export interface SlackCall {
   method: string;
@@ -20,11 +20,26 @@ export interface SlackCall {
   token?: string;
 }
 
+/**
+ * A Slack user as users.info describes them. Unset fields are a full member of the fake workspace with a confirmed
+ * email; a test sets what makes someone a guest, a bot, an app, a user of another team or organisation.
+ */
 export interface FakeUser {
   id: string;
   email?: string;
   deleted?: boolean;
   is_bot?: boolean;
+  is_app_user?: boolean;
+  is_workflow_bot?: boolean;
+  /** A multi-channel guest. */
+  is_restricted?: boolean;
+  /** A single-channel guest (Slack sets is_restricted too). */
+  is_ultra_restricted?: boolean;
+  is_email_confirmed?: boolean;
+  /** Defaults to the fake workspace's team. */
+  team_id?: string;
+  /** Users of an Enterprise Grid organisation. */
+  enterprise_id?: string;
 }
 
 export class FakeSlack {
@@ -203,9 +218,11 @@ export class FakeSlack {
           url: 'https://keycard-test.slack.com/',
           team: 'Test',
           user: 'keycard',
-          team_id: 'T0TEST',
+          team_id: FAKE_TEAM_ID,
           user_id: 'UKEYCARD',
           bot_id: 'BKEYCARD',
+          app_id: FAKE_APP_ID,
+          app_name: 'Keycard',
         };
       case 'chat.postMessage': {
         const ts = `${this.clock++}.000100`;
@@ -239,12 +256,29 @@ export class FakeSlack {
       case 'users.info': {
         const user = this.users.get(String(params.user));
         if (!user) return { ok: false, error: 'user_not_found' };
+        const restricted = Boolean(user.is_restricted || user.is_ultra_restricted);
         return {
           ok: true,
           user: {
             id: user.id,
+            team_id: user.team_id ?? FAKE_TEAM_ID,
+            name: user.id.toLowerCase(),
             deleted: Boolean(user.deleted),
             is_bot: Boolean(user.is_bot),
+            is_app_user: Boolean(user.is_app_user),
+            ...(user.is_workflow_bot ? { is_workflow_bot: true } : {}),
+            is_restricted: restricted,
+            is_ultra_restricted: Boolean(user.is_ultra_restricted),
+            is_email_confirmed: user.is_email_confirmed ?? Boolean(user.email),
+            ...(user.enterprise_id
+              ? {
+                  enterprise_user: {
+                    id: user.id,
+                    enterprise_id: user.enterprise_id,
+                    teams: [user.team_id ?? FAKE_TEAM_ID],
+                  },
+                }
+              : {}),
             profile: { email: user.email },
           },
         };

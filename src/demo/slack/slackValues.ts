@@ -1,6 +1,11 @@
 /** Reading what the fake Slack keeps: request parameters as the SDK sends them, and what a message shows. */
 import type { IncomingMessage } from 'node:http';
 
+/** The one workspace and app the fake Slack plays: auth.test names them, and Slack's requests carry them. */
+export const FAKE_TEAM_ID = 'T0TEST';
+export const FAKE_TEAM_DOMAIN = 'keycard-test';
+export const FAKE_APP_ID = 'A0KEYCARD';
+
 export interface StoredMessage {
   channel: string;
   ts: string;

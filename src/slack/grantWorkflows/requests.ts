@@ -5,21 +5,29 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { startAccessRequest } from '../../requests';
 import type { lookupRequester } from '../../workflows';
 import { SLACK_SIGNER } from './decisions';
+import { ShortMemory, UNKNOWN_EMAIL_TTL_MS } from '../requestLimits';
 import type { GrantWorkflows, GrantWorkflowsOptions } from './types';
 
 export function createRequests({
   temporal,
   taskQueue,
   frontDoor,
-}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'principalIdFor' | 'start'> {
+}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'identityCenterUserFor' | 'start'> {
+  // A flood of requests from an email Identity Center does not know starts one lookup a minute, not one each.
+  const unknownEmails = new ShortMemory(UNKNOWN_EMAIL_TTL_MS);
   return {
-    async principalIdFor(email, requestId) {
+    async identityCenterUserFor(email, requestId) {
+      if (unknownEmails.has(email)) return undefined;
       const lookup = await temporal.workflow.execute<typeof lookupRequester>('lookupRequester', {
         taskQueue,
         workflowId: `prod-access-lookup-${requestId}`,
         args: [email],
       });
-      return lookup.principalId || undefined;
+      if (!lookup.principalId) {
+        unknownEmails.remember(email);
+        return undefined;
+      }
+      return { principalId: lookup.principalId, ...(lookup.user ? { user: lookup.user } : {}) };
     },
 
     async start(request) {

@@ -1,6 +1,6 @@
 /** What the Slack listeners ask of Temporal (see index.ts), as types the parts and the fakes share. */
 import type { Client } from '@temporalio/client';
-import type { AccessRequest, Decision, Extension, Target } from '../../domain/grant';
+import type { AccessRequest, Decision, Extension, IdentityCenterUserName, Target } from '../../domain/grant';
 import type { Logger } from '../../logger';
 import type { FrontDoorKey } from '../../services/frontDoor';
 import type { GrantFilter } from '../../workflows/visibility';
@@ -10,8 +10,11 @@ import type { GrantListing, HomeGrant } from '../../views';
 export type Refusal = string | undefined;
 
 export interface GrantWorkflows {
-  /** The Identity Center user id for this email, found by a short workflow (Slack never calls AWS itself). */
-  principalIdFor(email: string, requestId: string): Promise<string | undefined>;
+  /**
+   * The Identity Center user for this email (its id and, from newer workers, its name), found by a short workflow
+   * (Slack never calls AWS itself); undefined when there is none, which is believed for a minute without asking again.
+   */
+  identityCenterUserFor(email: string, requestId: string): Promise<FoundRequester | undefined>;
   /** Starts the grant workflow; 'already_started' when a retried delivery of the same command asked before. */
   start(request: AccessRequest): Promise<'started' | 'already_started'>;
   approve(workflowId: string, decision: Decision): Promise<Refusal>;
@@ -28,6 +31,11 @@ export interface GrantWorkflows {
   liveGrantsOf(email: string): Promise<HomeGrant[]>;
   /** Grants matching the filter, newest first, each filled in from its `status` query. */
   listings(filter: GrantFilter, limit: number): Promise<GrantListing[]>;
+}
+
+export interface FoundRequester {
+  principalId: string;
+  user?: IdentityCenterUserName;
 }
 
 export interface GrantWorkflowsOptions {

@@ -5,6 +5,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../../logger';
 import type { GrantWorkflows } from '../grantWorkflows';
+import type { SlackWorkspace } from '../workspace';
 import { registerActions } from './actions';
 import { registerCommands } from './commands';
 import type { RequestSettings } from './commands/request';
@@ -15,11 +16,13 @@ export interface ListenerDependencies {
   settings: RequestSettings;
   grants: GrantWorkflows;
   logger: Logger;
+  /** Keycard's own Slack app and workspace (requesters must be of it). */
+  workspace: () => Promise<SlackWorkspace>;
 }
 
-export function registerListeners(app: App, { settings, grants, logger }: ListenerDependencies): void {
-  registerCommands(app, { settings, grants, logger });
+export function registerListeners(app: App, { settings, grants, logger, workspace }: ListenerDependencies): void {
+  registerCommands(app, { settings, grants, logger, workspace });
   registerActions(app, { grants });
   registerViews(app, { settings, grants });
-  registerEvents(app, { approverChannel: settings.APPROVER_CHANNEL as string, grants });
+  registerEvents(app, { approverChannel: settings.APPROVER_CHANNEL as string, grants, workspace });
 }

@@ -20,6 +20,7 @@ import {
   TEAM,
   Timeline,
   WORKFLOW_ID,
+  workspace,
 } from './fakes';
 
 const HOUR = 3_600_000;
@@ -33,13 +34,14 @@ const SETTINGS: RequestSettings = {
   EXPIRY_WARNING: 15 * 60_000,
   TARGET_ACCOUNT_ID: '123456789012',
   PERMISSION_SET_ARN: 'arn:aws:sso:::permissionSet/ssoins-1/ps-admin',
+  REQUEST_RATE_LIMIT: 5,
 };
 const NOW = new Date('2026-01-05T10:00:00.000Z');
 
 async function slash(text: string, { user = REQUESTER, answers = {} as Partial<GrantWorkflows> } = {}) {
   const timeline = new Timeline();
   const grants = fakeGrants(timeline, answers);
-  const listener = prodAccessCommand({ settings: SETTINGS, grants, logger: quietLogger(), now: () => NOW });
+  const listener = prodAccessCommand({ settings: SETTINGS, grants, logger: quietLogger(), workspace, now: () => NOW });
   await listener({
     command: { text, user_id: user, team_id: TEAM, trigger_id: 'trigger-1' },
     ack: fakeAck(timeline),
@@ -75,7 +77,11 @@ describe('/prod-access <reason>', function () {
       `Your request for 2h of production access is waiting for an approver in <#${APPROVER_CHANNEL}>. You will get a DM when it is decided.`,
     ]);
     assert.equal(request.requestId, requestIdFor(TEAM, 'trigger-1'));
-    assert.deepEqual(request.requester, { slackUserId: REQUESTER, email: 'alice@example.com' });
+    assert.deepEqual(request.requester, {
+      slackUserId: REQUESTER,
+      email: 'alice@example.com',
+      identityCenterUser: { userName: 'alice', displayName: 'Alice Example' },
+    });
     assert.equal(request.reason, 'fix the checkout 500s');
     assert.equal(request.duration, '2h');
     assert.equal(request.principalId, 'principal-alice');
@@ -90,7 +96,7 @@ describe('/prod-access <reason>', function () {
     });
     assert.deepEqual(request.limits, { maxTotalDuration: '12h', expiryWarning: '15m' });
     assert.equal(request.requestedAt, NOW.toISOString());
-    assert.deepEqual(timeline.of('grants.principalIdFor')[0], ['alice@example.com', request.requestId]);
+    assert.deepEqual(timeline.of('grants.identityCenterUserFor')[0], ['alice@example.com', request.requestId]);
   });
 
   it('asks for the default duration when none is written', async () => {
@@ -143,7 +149,7 @@ describe('/prod-access <reason>', function () {
   });
 
   it('tells a person Identity Center does not know what to ask for, and starts nothing', async () => {
-    const { timeline, seen } = await slash('fix prod', { answers: { principalIdFor: async () => undefined } });
+    const { timeline, seen } = await slash('fix prod', { answers: { identityCenterUserFor: async () => undefined } });
     assert.equal(
       seen[1],
       'Your Slack email alice@example.com matches no user in AWS IAM Identity Center, so Keycard cannot grant you access. Ask an Identity Center admin to add that email to your user. Nothing was requested.',
@@ -152,7 +158,26 @@ describe('/prod-access <reason>', function () {
   });
 
   const people: { name: string; user: string; says: string }[] = [
-    { name: 'a bot', user: 'U0BOT', says: 'Keycard grants access to active people only.' },
+    {
+      name: 'a bot',
+      user: 'U0BOT',
+      says: 'Keycard acts for active people only: bots, apps and workflows cannot ask for access. Nothing was requested.',
+    },
+    {
+      name: 'a guest',
+      user: 'U0GUEST',
+      says: 'Guests of this workspace cannot ask for production access. Nothing was requested.',
+    },
+    {
+      name: 'a user of another team',
+      user: 'U0FOREIGN',
+      says: 'Keycard serves the members of its own workspace only, and your account belongs to another team. Nothing was requested.',
+    },
+    {
+      name: 'a user whose email Slack has not confirmed',
+      user: 'U0UNCONFIRMED',
+      says: 'Your Slack email is not confirmed, so Keycard cannot tie it to an Identity Center user. Confirm it in Slack, then ask again. Nothing was requested.',
+    },
     {
       name: 'a user without a readable email',
       user: 'U0NOEMAIL',
@@ -171,6 +196,43 @@ describe('/prod-access <reason>', function () {
       assert.deepEqual(timeline.of('grants.existingLease'), []);
     });
   }
+
+  it('refuses the 6th request of one person within a minute in the ack, asking nothing of Slack or Temporal', async () => {
+    const timeline = new Timeline();
+    let now = NOW.getTime();
+    const listener = prodAccessCommand({
+      settings: SETTINGS,
+      grants: fakeGrants(timeline),
+      logger: quietLogger(),
+      workspace,
+      now: () => new Date(now),
+    });
+    const ask = (user: string) =>
+      listener({
+        command: { text: 'fix prod', user_id: user, team_id: TEAM, trigger_id: `trigger-${now}` },
+        ack: fakeAck(timeline),
+        respond: fakeRespond(timeline),
+        client: fakeClient(timeline),
+      });
+    for (let request = 0; request < 5; request += 1) {
+      await ask(REQUESTER);
+      now += 1_000;
+    }
+    assert.equal(timeline.of('grants.start').length, 5);
+    const before = timeline.entries.length;
+    await ask(REQUESTER);
+    assert.deepEqual(
+      timeline.entries.slice(before).map((entry) => entry.what),
+      ['ack'],
+      'nothing but the ack: no users.info, no workflow',
+    );
+    assert.match(String((timeline.entries.at(-1)?.args[0] as RespondArguments).text), /5 requests in the last minute/);
+    await ask(APPROVER);
+    assert.equal(timeline.of('grants.start').length, 6, 'another person is not limited');
+    now += 60_000;
+    await ask(REQUESTER);
+    assert.equal(timeline.of('grants.start').length, 7, 'a minute later the person may ask again');
+  });
 
   it('reads "who cares" as a reason, not as the who subcommand', async () => {
     const { timeline } = await slash('who cares');
@@ -205,6 +267,14 @@ describe('/prod-access who', function () {
     assert.equal(responses[0].text, '1 live production access grant');
     assert.equal(responses[0].response_type, 'ephemeral');
     assert.equal((responses[0] as { blocks?: unknown[] }).blocks?.length, 2);
+  });
+
+  it('refuses a guest, though in an approvers’ group, and lists nothing', async () => {
+    const { timeline, responses } = await slash('who', { user: 'U0GUEST' });
+    assert.deepEqual(responses, [
+      { response_type: 'ephemeral', text: 'Guests of this workspace cannot decide on production access.' },
+    ]);
+    assert.deepEqual(timeline.of('grants.listings'), []);
   });
 
   it('says the grants cannot be read when Temporal fails', async () => {
@@ -253,6 +323,14 @@ describe('/prod-access history', function () {
         text: 'Keycard cannot read your email from Slack (the app needs users:read.email).',
       },
     ]);
+  });
+
+  it('refuses a guest, though in an approvers’ group, and lists nothing', async () => {
+    const { timeline, responses } = await slash('who', { user: 'U0GUEST' });
+    assert.deepEqual(responses, [
+      { response_type: 'ephemeral', text: 'Guests of this workspace cannot decide on production access.' },
+    ]);
+    assert.deepEqual(timeline.of('grants.listings'), []);
   });
 
   it('says the grants cannot be read when Temporal fails', async () => {

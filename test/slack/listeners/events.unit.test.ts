@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import type { GrantWorkflows } from '../../../src/slack/grantWorkflows';
 import { appHomeOpened } from '../../../src/slack/listeners/events/appHomeOpened';
 import { homeView, type HomeGrant } from '../../../src/views';
-import { APPROVER_CHANNEL, fakeClient, fakeGrants, REQUESTER, Timeline, WORKFLOW_ID } from './fakes';
+import { APPROVER_CHANNEL, fakeClient, fakeGrants, REQUESTER, Timeline, WORKFLOW_ID, workspace } from './fakes';
 
 async function open(tab: string | undefined, user = REQUESTER, answers: Partial<GrantWorkflows> = {}) {
   const timeline = new Timeline();
-  await appHomeOpened({ approverChannel: APPROVER_CHANNEL, grants: fakeGrants(timeline, answers) })({
+  await appHomeOpened({ approverChannel: APPROVER_CHANNEL, grants: fakeGrants(timeline, answers), workspace })({
     event: { tab, user },
     client: fakeClient(timeline),
   });

@@ -5,6 +5,8 @@
 import { createLogger, type Logger } from '../../../src/logger';
 import type { GrantWorkflows } from '../../../src/slack/grantWorkflows';
 import type { Respond, SlackClient } from '../../../src/slack/listeners/types';
+import type { SlackPerson } from '../../../src/slack/people';
+import type { SlackWorkspace } from '../../../src/slack/workspace';
 
 export const TEAM = 'T0TEST';
 export const APPROVER_CHANNEL = 'C0APPROVERS';
@@ -41,7 +43,10 @@ export function fakeGrants(timeline: Timeline, answers: Partial<GrantWorkflows> 
       return ((answers[name] ?? fallback) as (...a: unknown[]) => unknown)(...args);
     }) as GrantWorkflows[K];
   return {
-    principalIdFor: recorded('principalIdFor', async () => 'principal-alice'),
+    identityCenterUserFor: recorded('identityCenterUserFor', async () => ({
+      principalId: 'principal-alice',
+      user: { userName: 'alice', displayName: 'Alice Example' },
+    })),
     start: recorded('start', async () => 'started'),
     approve: recorded('approve', async () => undefined),
     deny: recorded('deny', async () => undefined),
@@ -53,18 +58,34 @@ export function fakeGrants(timeline: Timeline, answers: Partial<GrantWorkflows> 
   };
 }
 
-type SlackUser = { deleted?: boolean; is_bot?: boolean; profile?: { email?: string } };
+/** Keycard's app and workspace as the listeners are told them. */
+export const WORKSPACE: SlackWorkspace = { appId: 'A0KEYCARD', teamId: TEAM };
+export const workspace = async (): Promise<SlackWorkspace> => WORKSPACE;
 
-export const PEOPLE: Record<string, SlackUser> = {
-  [REQUESTER]: { profile: { email: 'alice@example.com' } },
-  [APPROVER]: { profile: { email: 'approver@example.com' } },
-  [GROUP_MEMBER]: { profile: { email: 'oncall@example.com' } },
-  U0NOEMAIL: { profile: {} },
-  U0BOT: { is_bot: true, profile: { email: 'bot@example.com' } },
+/** A member of the workspace with a confirmed email, as users.info describes one. */
+const member = (email?: string): SlackPerson => ({
+  team_id: TEAM,
+  is_email_confirmed: email !== undefined,
+  profile: email === undefined ? {} : { email },
+});
+
+export const PEOPLE: Record<string, SlackPerson> = {
+  [REQUESTER]: member('alice@example.com'),
+  [APPROVER]: member('approver@example.com'),
+  [GROUP_MEMBER]: member('oncall@example.com'),
+  U0NOEMAIL: member(),
+  U0BOT: { ...member('bot@example.com'), is_bot: true },
+  U0GUEST: { ...member('guest@example.com'), is_restricted: true },
+  U0FOREIGN: { ...member('foreign@example.com'), team_id: 'T0OTHER' },
+  U0UNCONFIRMED: { ...member('unconfirmed@example.com'), is_email_confirmed: false },
 };
 
 /** Slack's Web API as the listeners call it: users and groups from PEOPLE, everything else recorded. */
-export function fakeClient(timeline: Timeline, groups: Record<string, string[]> = { [GROUP]: [GROUP_MEMBER] }) {
+export function fakeClient(
+  timeline: Timeline,
+  // A guest is in the approvers' group too: only the person check keeps them from deciding.
+  groups: Record<string, string[]> = { [GROUP]: [GROUP_MEMBER, 'U0GUEST'] },
+) {
   const client: SlackClient = {
     users: {
       info: async (args) => {

@@ -5,17 +5,19 @@ import type { Logger } from '../../../logger';
 import { grantHistoryMessage, type SlackMessage } from '../../../views';
 import type { GrantWorkflows } from '../../grantWorkflows';
 import { requesterEmail } from '../../people';
+import type { SlackWorkspace } from '../../workspace';
 import type { SlashCommand } from '../types';
 import { ephemeralMessage } from './reply';
 
 export interface HistoryDependencies {
   grants: GrantWorkflows;
   logger: Logger;
+  workspace: () => Promise<SlackWorkspace>;
 }
 
-export function requestHistory({ grants, logger }: HistoryDependencies) {
+export function requestHistory({ grants, logger, workspace }: HistoryDependencies) {
   async function historyOf(client: SlashCommand['client'], userId: string): Promise<SlackMessage> {
-    const email = await requesterEmail(client, userId);
+    const email = await requesterEmail(client, userId, await workspace());
     if (!email.ok) return { text: email.message.replace(' Nothing was requested.', ''), blocks: [] };
     try {
       return grantHistoryMessage(await grants.listings({ requester: email.email }, 10));

@@ -10,6 +10,8 @@ import { channelLink } from '../../../views';
 import type { GrantWorkflows } from '../../grantWorkflows';
 import { requesterEmail } from '../../people';
 import { requestIdFor } from '../../requestId';
+import { REQUEST_RATE_WINDOW_MS, RollingLimit } from '../../requestLimits';
+import type { SlackWorkspace } from '../../workspace';
 import type { SlashCommand } from '../types';
 
 export type RequestSettings = Pick<
@@ -23,17 +25,21 @@ export type RequestSettings = Pick<
   | 'EXPIRY_WARNING'
   | 'TARGET_ACCOUNT_ID'
   | 'PERMISSION_SET_ARN'
+  | 'REQUEST_RATE_LIMIT'
 >;
 
 export interface RequestDependencies {
   settings: RequestSettings;
   grants: GrantWorkflows;
+  workspace: () => Promise<SlackWorkspace>;
   now?: () => Date;
 }
 
-export function requestAccess({ settings, grants, now = () => new Date() }: RequestDependencies) {
+export function requestAccess({ settings, grants, workspace, now = () => new Date() }: RequestDependencies) {
   const approverChannel = settings.APPROVER_CHANNEL as string;
   const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
+  // Per person, in this process: a flood from one person never reaches Slack's API, Temporal or Identity Center.
+  const perPerson = new RollingLimit(settings.REQUEST_RATE_LIMIT, REQUEST_RATE_WINDOW_MS, () => now().getTime());
 
   return async ({ command, ack, respond, client }: SlashCommand): Promise<void> => {
     const parsed = parseRequestText(command.text, {
@@ -44,11 +50,19 @@ export function requestAccess({ settings, grants, now = () => new Date() }: Requ
       await ack(ephemeral(parsed.message));
       return;
     }
+    if (!perPerson.take(command.user_id, command.trigger_id)) {
+      await ack(
+        ephemeral(
+          `You have made ${settings.REQUEST_RATE_LIMIT} requests in the last minute, the most Keycard takes from one person. Wait a minute, then ask again. Nothing was requested.`,
+        ),
+      );
+      return;
+    }
     await ack(ephemeral('Checking your Identity Center account…'));
     const duration = formatDuration(parsed.durationMs);
 
     const requestId = requestIdFor(command.team_id, command.trigger_id);
-    const email = await requesterEmail(client, command.user_id);
+    const email = await requesterEmail(client, command.user_id, await workspace());
     if (!email.ok) {
       await respond(ephemeral(email.message));
       return;
@@ -79,8 +93,8 @@ export function requestAccess({ settings, grants, now = () => new Date() }: Requ
       );
       return;
     }
-    const principalId = await grants.principalIdFor(email.email, requestId);
-    if (!principalId) {
+    const found = await grants.identityCenterUserFor(email.email, requestId);
+    if (!found) {
       await respond(
         ephemeral(
           `Your Slack email ${email.email} matches no user in AWS IAM Identity Center, so Keycard cannot grant you access. Ask an Identity Center admin to add that email to your user. Nothing was requested.`,
@@ -90,12 +104,16 @@ export function requestAccess({ settings, grants, now = () => new Date() }: Requ
     }
     const request: AccessRequest = {
       requestId,
-      requester: { slackUserId: command.user_id, email: email.email },
+      requester: {
+        slackUserId: command.user_id,
+        email: email.email,
+        ...(found.user ? { identityCenterUser: found.user } : {}),
+      },
       reason: parsed.reason,
       target,
       duration,
       requestedAt: now().toISOString(),
-      principalId,
+      principalId: found.principalId,
       slack: {
         approverChannel,
         approvers: settings.APPROVERS as string[],

@@ -5,7 +5,8 @@ import type { Logger } from '../../../logger';
 import { liveGrantsMessage, type SlackMessage } from '../../../views';
 import type { GrantWorkflows } from '../../grantWorkflows';
 import { maySeeLiveGrants } from '../../../domain/policy';
-import { approversFor } from '../../people';
+import { approversFor, deciderProblem } from '../../people';
+import type { SlackWorkspace } from '../../workspace';
 import type { SlashCommand } from '../types';
 import { ephemeralMessage } from './reply';
 
@@ -13,11 +14,15 @@ export interface WhoDependencies {
   approvers: string[];
   grants: GrantWorkflows;
   logger: Logger;
+  workspace: () => Promise<SlackWorkspace>;
 }
 
-export function whoHoldsAccess({ approvers, grants, logger }: WhoDependencies) {
+export function whoHoldsAccess({ approvers, grants, logger, workspace }: WhoDependencies) {
   async function whoHolds(client: SlashCommand['client'], userId: string): Promise<SlackMessage> {
     try {
+      // An approver must be a person of the workspace to see every grant, as to decide one.
+      const problem = await deciderProblem(client, userId, await workspace());
+      if (problem) return { text: problem.replace(' Nothing was changed.', ''), blocks: [] };
       const seen = maySeeLiveGrants({ actor: userId, approvers: await approversFor(client, approvers, userId) });
       if (!seen.allowed) return { text: seen.message, blocks: [] };
       return liveGrantsMessage(await grants.listings({ state: 'active' }, 100));

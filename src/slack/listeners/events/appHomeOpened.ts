@@ -4,6 +4,7 @@
 import { homeView } from '../../../views';
 import type { GrantWorkflows } from '../../grantWorkflows';
 import { requesterEmail } from '../../people';
+import type { SlackWorkspace } from '../../workspace';
 import type { SlackClient } from '../types';
 
 export interface HomeOpened {
@@ -11,10 +12,16 @@ export interface HomeOpened {
   client: SlackClient;
 }
 
-export function appHomeOpened({ approverChannel, grants }: { approverChannel: string; grants: GrantWorkflows }) {
+export interface HomeDependencies {
+  approverChannel: string;
+  grants: GrantWorkflows;
+  workspace: () => Promise<SlackWorkspace>;
+}
+
+export function appHomeOpened({ approverChannel, grants, workspace }: HomeDependencies) {
   return async ({ event, client }: HomeOpened): Promise<void> => {
     if (event.tab !== 'home') return;
-    const email = await requesterEmail(client, event.user);
+    const email = await requesterEmail(client, event.user, await workspace());
     const live = email.ok ? await grants.liveGrantsOf(email.email) : [];
     await client.views.publish({ user_id: event.user, view: homeView(live, approverChannel) });
   };

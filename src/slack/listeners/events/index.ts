@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
-import type { GrantWorkflows } from '../../grantWorkflows';
-import { appHomeOpened } from './appHomeOpened';
+import { appHomeOpened, type HomeDependencies } from './appHomeOpened';
 
-export function registerEvents(app: App, deps: { approverChannel: string; grants: GrantWorkflows }): void {
+export function registerEvents(app: App, deps: HomeDependencies): void {
   app.event('app_home_opened', appHomeOpened(deps));
 }

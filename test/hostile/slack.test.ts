@@ -11,10 +11,20 @@ import { ACTIONS, DENY_MODAL } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';
-import { blockActionPayload, interactionBody, postSigned, sign, slashCommandBody } from '../support/slackRequests';
+import {
+  blockActionPayload,
+  interactionBody,
+  postSigned,
+  sign,
+  slashCommandBody,
+  viewSubmissionPayload,
+  type RequestOrigin,
+} from '../support/slackRequests';
+import { NOT_FOR_KEYCARD } from '../../src/slack/ownRequests';
 import {
   APPROVER,
   APPROVER_CHANNEL,
+  APPROVER_GROUP,
   GROUP_APPROVER,
   newRequester,
   OUTSIDER,
@@ -23,6 +33,24 @@ import {
   type SlackStand,
 } from '../support/slackStand';
 import { stand, createIdentityStoreUser } from '../support/stand';
+
+/**
+ * Slack accounts that are no person of Keycard's workspace, each with an email Identity Center knows, so only the
+ * Slack check stands between them and a request. The deciders among them are in the approvers' group too, so only
+ * the Slack check stands between their click and the workflow.
+ */
+const NOT_PEOPLE = {
+  guest: { id: 'U0GUEST', email: 'guest@example.com', is_restricted: true },
+  singleChannelGuest: { id: 'U0SCGUEST', email: 'sc-guest@example.com', is_ultra_restricted: true },
+  foreignTeam: { id: 'U0FOREIGN', email: 'foreign@example.com', team_id: 'T0OTHER' },
+  otherEnterprise: { id: 'W0OTHERORG', email: 'other-org@example.com', enterprise_id: 'E0OTHER' },
+  deleted: { id: 'U0DELETED', email: 'deleted@example.com', deleted: true },
+  unconfirmed: { id: 'U0UNCONFIRMED', email: 'unconfirmed@example.com', is_email_confirmed: false },
+  appUser: { id: 'U0APPUSER', email: 'app-user@example.com', is_app_user: true },
+  botApprover: { id: 'U0BOTAPPROVER', email: 'bot-approver@example.com', is_bot: true },
+  workflow: { id: 'U0WORKFLOW', email: 'workflow@example.com', is_workflow_bot: true },
+  slackbot: { id: 'USLACKBOT', email: 'slackbot@example.com' },
+} as const;
 
 /** What the person saw: the HTTP status and every text Keycard sent them for this interaction. */
 interface Answer {
@@ -37,6 +65,12 @@ describe('bad and hostile input changes nothing', function () {
   before(async () => {
     s = await startSlackStand(stand().devServer.env);
     await createIdentityStoreUser('approver@example.com');
+    for (const user of Object.values(NOT_PEOPLE)) {
+      s.slack.addUser(user);
+      await createIdentityStoreUser(user.email);
+    }
+    const deciders = [NOT_PEOPLE.botApprover, NOT_PEOPLE.guest, NOT_PEOPLE.foreignTeam, NOT_PEOPLE.workflow];
+    s.slack.userGroups.set(APPROVER_GROUP, [GROUP_APPROVER, ...deciders.map((user) => user.id)]);
   });
   after(async () => {
     await s?.stop();
@@ -64,9 +98,16 @@ describe('bad and hostile input changes nothing', function () {
     return { status: response.status, texts };
   }
 
-  async function notStarted(triggerId: string): Promise<void> {
-    const workflowId = grantWorkflowId(requestIdFor('T0TEST', triggerId));
-    await assert.rejects(client().workflow.getHandle(workflowId).describe(), WorkflowNotFoundError);
+  /**
+   * Neither the grant workflow nor (unless the refusal needed it) the Identity Center lookup of this command was
+   * started, whatever team it named.
+   */
+  async function notStarted(triggerId: string, team = 'T0TEST', { lookedUp = false } = {}): Promise<void> {
+    const requestId = requestIdFor(team, triggerId);
+    const lookup = lookedUp ? [] : [`prod-access-lookup-${requestId}`];
+    for (const workflowId of [grantWorkflowId(requestId), ...lookup]) {
+      await assert.rejects(client().workflow.getHandle(workflowId).describe(), WorkflowNotFoundError, workflowId);
+    }
   }
 
   /** A live pending request (by a fresh requester unless one is given), and its approval message. */
@@ -145,9 +186,13 @@ describe('bad and hostile input changes nothing', function () {
     user?: string;
     text: string;
     sign?: 'forged' | 'stale' | 'missing';
+    /** Another app, team or organisation than Keycard's (fields of the signed command). */
+    origin?: { team_id?: string; api_app_id?: string; enterprise_id?: string };
     status: number;
     answer?: RegExp;
     followUp?: boolean;
+    /** The refusal came from the Identity Center lookup, which therefore ran. */
+    lookedUp?: boolean;
   }[] = [
     { name: 'a forged signature', text: 'legit reason', sign: 'forged', status: 401 },
     { name: 'a timestamp older than 5 minutes', text: 'legit reason', sign: 'stale', status: 401 },
@@ -195,6 +240,7 @@ describe('bad and hostile input changes nothing', function () {
       status: 200,
       answer: /matches no user in AWS IAM Identity Center/,
       followUp: true,
+      lookedUp: true,
     },
     { name: 'a bot user', user: 'U0BOT', text: 'fix prod', status: 200, answer: /active people only/, followUp: true },
     {
@@ -205,6 +251,44 @@ describe('bad and hostile input changes nothing', function () {
       answer: /cannot read your email/,
       followUp: true,
     },
+    ...(
+      [
+        ['a guest (is_restricted)', NOT_PEOPLE.guest.id, /Guests of this workspace cannot ask for production access/],
+        [
+          'a single-channel guest (is_ultra_restricted)',
+          NOT_PEOPLE.singleChannelGuest.id,
+          /Guests of this workspace cannot ask/,
+        ],
+        ['a requester of another team', NOT_PEOPLE.foreignTeam.id, /your account belongs to another team/],
+        ['a requester of another enterprise', NOT_PEOPLE.otherEnterprise.id, /its own organisation only/],
+        ['a deleted user', NOT_PEOPLE.deleted.id, /active people only/],
+        ['an email Slack has not confirmed', NOT_PEOPLE.unconfirmed.id, /Your Slack email is not confirmed/],
+        ['an app user', NOT_PEOPLE.appUser.id, /bots, apps and workflows cannot ask for access/],
+        ['a workflow user', NOT_PEOPLE.workflow.id, /bots, apps and workflows cannot ask for access/],
+        ['Slackbot', NOT_PEOPLE.slackbot.id, /bots, apps and workflows cannot ask for access/],
+      ] as const
+    ).map(([name, user, answer]) => ({ name, user, text: 'fix prod', status: 200, answer, followUp: true })),
+    {
+      name: "another app's api_app_id",
+      text: 'fix prod',
+      origin: { api_app_id: 'A0OTHERAPP' },
+      status: 200,
+      answer: new RegExp(NOT_FOR_KEYCARD.replace(/[.:]/g, '.')),
+    },
+    {
+      name: "another team's team_id",
+      text: 'fix prod',
+      origin: { team_id: 'T0OTHER' },
+      status: 200,
+      answer: new RegExp(NOT_FOR_KEYCARD.replace(/[.:]/g, '.')),
+    },
+    {
+      name: "another enterprise's enterprise_id",
+      text: 'fix prod',
+      origin: { enterprise_id: 'E0OTHER' },
+      status: 200,
+      answer: new RegExp(NOT_FOR_KEYCARD.replace(/[.:]/g, '.')),
+    },
   ];
 
   for (const row of slashRows) {
@@ -212,11 +296,14 @@ describe('bad and hostile input changes nothing', function () {
       s.slack.addUser({ id: 'U0BOT', email: 'bot@example.com', is_bot: true });
       s.slack.addUser({ id: 'U0NOEMAIL' });
       const triggerId = randomUUID();
+      // A request from another app or team comes from a grantable person: only that check refuses it.
+      const requesterId = row.origin ? (await newRequester(s.slack)).slackUserId : (row.user ?? APPROVER);
       const body = slashCommandBody({
-        user_id: row.user ?? APPROVER,
+        user_id: requesterId,
         text: row.text,
         trigger_id: triggerId,
         response_url: s.slack.responseUrl(triggerId),
+        ...row.origin,
       });
       const now = Math.floor(Date.now() / 1000);
       const response =
@@ -234,7 +321,14 @@ describe('bad and hostile input changes nothing', function () {
       const answer = await answerTo(response, triggerId, Boolean(row.followUp));
       assert.equal(answer.status, row.status);
       if (row.answer) assert.match(answer.texts.join('\n'), row.answer);
-      await notStarted(triggerId);
+      await notStarted(triggerId, row.origin?.team_id, { lookedUp: row.lookedUp });
+      if (row.origin) {
+        // Refused before any listener (none runs after that ack): Slack's API was not even asked who this is.
+        assert.deepEqual(
+          s.slack.callsOf('users.info').filter((call) => call.params.user === requesterId),
+          [],
+        );
+      }
     });
   }
 
@@ -285,6 +379,205 @@ describe('bad and hostile input changes nothing', function () {
   it('an approval by a non-approver is refused and changes nothing', async () => {
     const { workflowId } = await pendingRequest();
     await refusedDecision(workflowId, OUTSIDER, ACTIONS.approve, /Only Keycard approvers can approve/);
+  });
+
+  const notDeciders: [name: string, user: string, expected: RegExp, inGroup: boolean][] = [
+    ['a bot user', NOT_PEOPLE.botApprover.id, /bots, apps and workflows cannot decide on access/, true],
+    ['a guest approver', NOT_PEOPLE.guest.id, /Guests of this workspace cannot decide on production access/, true],
+    ['a user of another team', NOT_PEOPLE.foreignTeam.id, /your account belongs to another team/, true],
+    ['a workflow', NOT_PEOPLE.workflow.id, /bots, apps and workflows cannot decide on access/, true],
+    ['a deleted user', NOT_PEOPLE.deleted.id, /active people only/, false],
+  ];
+  for (const [name, user, expected, inGroup] of notDeciders) {
+    it(`an Approve click by ${name}${inGroup ? ', though in the approvers’ group,' : ''} is refused before any update; the request stays pending`, async () => {
+      const { workflowId, message } = await pendingRequest();
+      const { approvers } = await client().workflow.getHandle(workflowId).query(statusQuery);
+      assert.equal(approvers?.includes(user), inGroup, 'the workflow alone would take this click');
+      await refusedDecision(workflowId, user, ACTIONS.approve, expected);
+      assert.equal(message.updates, 0, 'the approval message did not change');
+    });
+  }
+
+  it('a Deny submitted by a guest approver keeps the modal open with the refusal; the request stays pending', async () => {
+    const { workflowId } = await pendingRequest();
+    const before = await snapshot(workflowId);
+    const submitted = await s.submit(NOT_PEOPLE.guest.id, DENY_MODAL.callbackId, workflowId, {
+      [DENY_MODAL.block]: { [DENY_MODAL.action]: 'too risky today' },
+    });
+    assert.equal(submitted.status, 200);
+    const answer = JSON.parse(submitted.body) as { response_action?: string; errors?: Record<string, string> };
+    assert.equal(answer.response_action, 'errors');
+    assert.match(answer.errors?.[DENY_MODAL.block] ?? '', /Guests of this workspace cannot decide/);
+    assert.deepEqual(await snapshot(workflowId), before, 'no state changed');
+  });
+
+  it('a Revoke now by a bot user in the approvers’ group is refused; access stays', async () => {
+    const { workflowId, principalId } = await activeRequest();
+    const { response, responseId } = await s.click(NOT_PEOPLE.botApprover.id, ACTIONS.revoke, workflowId);
+    const answer = await answerTo(response, responseId, true);
+    assert.match(answer.texts.join('\n'), /bots, apps and workflows cannot decide on access/);
+    assert.equal((await snapshot(workflowId)).state, 'active');
+    assert.equal(await isAssignedInMoto(principalId), true);
+    await s.click(APPROVER, ACTIONS.revoke, workflowId);
+    await eventually(
+      () => isAssignedInMoto(principalId),
+      (assigned) => !assigned,
+    );
+  });
+
+  /** A correctly signed interaction that says it is for `origin` (another app or team than Keycard's). */
+  async function foreignInteraction(payload: Record<string, unknown>) {
+    const warnings = s.appLog.lines.length;
+    const response = await postSigned(s.eventsUrl, interactionBody(payload), { secret: SIGNING_SECRET });
+    const refused = s.appLog.lines
+      .slice(warnings)
+      .filter((line) => String(line.msg).includes('not Keycard’s') && line.level === 'warn');
+    return { response, refused };
+  }
+
+  const foreignOrigins: [name: string, origin: RequestOrigin, why: RegExp][] = [
+    ['another api_app_id', { appId: 'A0OTHERAPP' }, /A0OTHERAPP/],
+    ['another team', { teamId: 'T0OTHER' }, /T0OTHER/],
+  ];
+  for (const [name, origin, why] of foreignOrigins) {
+    it(`an Approve click by an approver in an interaction for ${name} is acknowledged with nothing; the request stays pending`, async () => {
+      const { workflowId } = await pendingRequest();
+      const before = await snapshot(workflowId);
+      const responseId = randomUUID();
+      const { response, refused } = await foreignInteraction(
+        blockActionPayload({
+          user: APPROVER,
+          actionId: ACTIONS.approve,
+          value: workflowId,
+          responseUrl: s.slack.responseUrl(responseId),
+          origin,
+        }),
+      );
+      assert.equal(response.status, 200);
+      assert.equal(response.body, '', 'an empty acknowledgement');
+      assert.equal(refused.length, 1, 'refused by the app and team check, before any listener');
+      assert.match(String(refused[0].why), why);
+      assert.deepEqual(s.answersTo(responseId), []);
+      assert.deepEqual(await snapshot(workflowId), before, 'no state changed');
+    });
+  }
+
+  it('a Deny modal submitted in an interaction for another api_app_id is acknowledged with nothing; the request stays pending', async () => {
+    const { workflowId } = await pendingRequest();
+    const before = await snapshot(workflowId);
+    const { response, refused } = await foreignInteraction(
+      viewSubmissionPayload({
+        user: APPROVER,
+        callbackId: DENY_MODAL.callbackId,
+        privateMetadata: workflowId,
+        values: { [DENY_MODAL.block]: { [DENY_MODAL.action]: { type: 'plain_text_input', value: 'no' } } },
+        origin: { appId: 'A0OTHERAPP' },
+      }),
+    );
+    assert.equal(response.status, 200);
+    assert.equal(response.body, '');
+    assert.equal(refused.length, 1);
+    assert.deepEqual(await snapshot(workflowId), before, 'no state changed');
+  });
+
+  it('a request flood: the 6th request of one person in a minute is refused in the ack; only 5 reach Slack and Temporal', async () => {
+    const requester = await newRequester(s.slack);
+    const triggers: string[] = [];
+    const acks: string[] = [];
+    for (let request = 0; request < 6; request += 1) {
+      const { response, triggerId } = await s.slash(requester.slackUserId, `flood ${request}`);
+      triggers.push(triggerId);
+      acks.push(String(response.json().text));
+    }
+    assert.deepEqual(acks.slice(0, 5), Array(5).fill('Checking your Identity Center account…'));
+    assert.match(
+      acks[5],
+      /You have made 5 requests in the last minute, the most Keycard takes from one person\. Wait a minute, then ask again\. Nothing was requested\./,
+    );
+    await notStarted(triggers[5]);
+    // Each of the five was answered (one started, the others found it waiting); the sixth never asked Slack who it was.
+    for (const triggerId of triggers.slice(0, 5)) {
+      await eventually(
+        async () => s.answersTo(triggerId),
+        (texts) => texts.length > 0,
+      );
+    }
+    const asked = s.slack.callsOf('users.info').filter((call) => call.params.user === requester.slackUserId);
+    assert.equal(asked.length, 5);
+    const started = await Promise.all(
+      triggers.map((triggerId) =>
+        client()
+          .workflow.getHandle(s.workflowIdOf(triggerId))
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          ),
+      ),
+    );
+    assert.ok(started[0], 'the first request started');
+    assert.equal(started[5], false);
+    const running = triggers.filter((_, index) => started[index]);
+    for (const triggerId of running) await client().workflow.getHandle(s.workflowIdOf(triggerId)).terminate('test');
+  });
+
+  it('a flood from an email no Identity Center user has starts one lookup and asks Identity Center once, not five times', async () => {
+    const ghost = {
+      id: `U0GHOST${randomUUID().slice(0, 6).toUpperCase()}`,
+      email: `ghost-${randomUUID().slice(0, 6)}@example.com`,
+    };
+    s.slack.addUser(ghost);
+    const asked = () =>
+      stand()
+        .aws.callsOf('GetUserId')
+        .filter((call) => JSON.stringify(call.input).includes(ghost.email)).length;
+    const triggers: string[] = [];
+    for (let request = 0; request < 5; request += 1) {
+      const { triggerId } = await s.slash(ghost.id, `let me in ${request}`);
+      triggers.push(triggerId);
+      // One after the other, as a person (or a script) retrying would: each answered before the next.
+      const [answer] = await eventually(
+        async () => s.answersTo(triggerId),
+        (texts) => texts.length > 0,
+      );
+      assert.match(answer, /matches no user in AWS IAM Identity Center/);
+    }
+    assert.equal(asked(), 1, 'Identity Center was asked once');
+    const lookups = await Promise.all(
+      triggers.map((triggerId) =>
+        client()
+          .workflow.getHandle(`prod-access-lookup-${requestIdFor('T0TEST', triggerId)}`)
+          .describe()
+          .then(
+            () => 1,
+            () => 0,
+          ),
+      ),
+    );
+    assert.deepEqual(lookups, [1, 0, 0, 0, 0], 'one lookup workflow, for the first request');
+    for (const triggerId of triggers) await s.assertNotStarted(triggerId);
+  });
+
+  it('a reason that fakes lines renders as one line, last, after the facts in fields', async () => {
+    const { message, requester } = await pendingRequest({ reason: 'fix\n*Target:* all accounts\n*Duration:* 1m' });
+    const kinds = message.blocks.map((block) => block.type);
+    assert.deepEqual(kinds, ['section', 'section', 'section', 'actions']);
+    const fields = (message.blocks[1] as { fields: { text: string }[] }).fields.map((field) => field.text);
+    assert.deepEqual(
+      fields.map((text) => text.split('\n')[0]),
+      ['*Requester*', '*Identity Center user*', '*Target*', '*Duration*'],
+    );
+    assert.equal(fields[0], `*Requester*\n<@${requester.slackUserId}> · ${(requester as { email: string }).email}`);
+    assert.equal(fields[3], '*Duration*\n4h');
+    const reason = (message.blocks[2] as { text: { text: string } }).text.text;
+    assert.equal(reason, '*Reason:* fix *Target:* all accounts *Duration:* 1m');
+    const lines = visibleText(message).split('\n');
+    assert.deepEqual(
+      lines.filter((line) => /^\*(Target|Duration):\*/.test(line)),
+      [],
+      'no line looks like a fact',
+    );
+    assert.ok(!message.text.includes('\n'), 'the notification text is one line too');
   });
 
   it('an approval by the requester, even an approver, is refused and changes nothing', async () => {
