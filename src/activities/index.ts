@@ -5,7 +5,8 @@
 import { Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { GrantStatus, IdentityCenterUserName, NoticeType, Target } from '../domain/grant';
-import { PrincipalNotFoundError, SlackPermanentError } from '../domain/errors';
+import { AssignmentFailedError, PrincipalNotFoundError, SlackPermanentError } from '../domain/errors';
+import { NO_PROTECTION, protectedBecause, type Protection } from '../domain/protection';
 import type { FrontDoorKey, ProofCheck, ProofVerdict } from '../services/frontDoor';
 import type { AssignmentResult, IdentityCenter } from '../services/identityCenter';
 import type { ReconcileMode, ReconcileOptions, ReconcileSummary } from '../services/reconcile';
@@ -25,6 +26,11 @@ export interface ActivityDependencies {
   leases?: LeaseFinder;
   /** Checks the proofs of Keycard's front door (KEYCARD_SIGNING_KEY); the key never leaves this process. */
   frontDoor: FrontDoorKey;
+  /**
+   * Assignments Keycard never makes or removes (PROTECTED_PRINCIPALS, KEYCARD_PERMISSION_SET_ARN): a grant of one
+   * could never be taken back, so it fails; a revoke of one leaves it in place.
+   */
+  protection?: Protection;
   /** Where an alert about a grant with no Slack routing is posted (APPROVER_CHANNEL), when Slack is configured. */
   alertChannel?: string;
   /** Told of every grant event once it is stored (the process's metrics); the activities know nothing of metrics. */
@@ -73,6 +79,7 @@ export function createActivities({
   leases,
   frontDoor,
   alertChannel,
+  protection = NO_PROTECTION,
   onEventRecorded,
 }: ActivityDependencies) {
   function slackOrFail(): SlackNotifier {
@@ -119,10 +126,22 @@ export function createActivities({
     },
 
     async assign({ target, principalId }: AssignmentInput): Promise<AssignmentResult> {
+      const kept = protectedBecause(protection, { principalId, target });
+      if (kept) {
+        throw new AssignmentFailedError(
+          `${kept}: Keycard never removes that access, so it does not grant it either (it would never end)`,
+        );
+      }
       return identityCenter.assign(target, principalId, progress());
     },
 
     async unassign({ target, principalId, resumeRequestId }: AssignmentInput): Promise<AssignmentResult> {
+      const kept = protectedBecause(protection, { principalId, target });
+      if (kept) {
+        // Never lock the organisation out: whatever the path (a failed grant's clean-up, a revoke), it stays.
+        logger.warn({ principalId, target }, `left a protected assignment in place: ${kept}`);
+        return { keptProtected: kept };
+      }
       return identityCenter.unassign(target, principalId, progress(resumeRequestId));
     },
 

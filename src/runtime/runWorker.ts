@@ -6,7 +6,7 @@
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
 import { laterLeaseFrom } from '../activities/leases';
-import { managedTargets, signingKeyOf, type Config } from '../config';
+import { managedTargets, protectionOf, signingKeyOf, type Config } from '../config';
 import type { Logger } from '../logger';
 import { observeGrantEvent } from '../observability';
 import { FrontDoorKey } from '../services/frontDoor';
@@ -51,6 +51,7 @@ export async function runWorker(config: Config, logger: Logger, { stop }: { stop
       leases: laterLeaseFrom(client),
       frontDoor,
       alertChannel: config.APPROVER_CHANNEL,
+      protection: protectionOf(config),
       onEventRecorded: observeGrantEvent,
     }),
   });

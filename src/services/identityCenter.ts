@@ -50,6 +50,8 @@ export interface AssignmentResult {
   alreadyGone?: boolean;
   /** assign only: the assignment already existed (another lease holds it), nothing was created. */
   alreadyAssigned?: boolean;
+  /** unassign only: the assignment is protected (PROTECTED_PRINCIPALS) and was left in place: why. */
+  keptProtected?: string;
 }
 
 export class IdentityCenter {

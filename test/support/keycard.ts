@@ -16,6 +16,7 @@ import { createIdentityCenter } from '../../src/runtime/identityCenter';
 import { createKeycardWorker, DEFAULT_IDENTITY_CENTER_RATE, type KeycardWorker } from '../../src/runtime/keycardWorker';
 import { signalRevokeFrom, workflowStateFrom } from '../../src/runtime/temporalPorts';
 import type { AccessRequest, Decision, Extension } from '../../src/domain/grant';
+import type { Protection } from '../../src/domain/protection';
 import { signedUpdate, type RequestSigner } from '../../src/requests';
 import { FrontDoorKey } from '../../src/services/frontDoor';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -93,6 +94,8 @@ export interface WorkerOptions {
   reconcile?: Partial<ReconcilePolicy> & { mode?: ReconcileMode };
   /** The Web API base of a fake Slack; without it the worker has no Slack. */
   slackApiUrl?: string;
+  /** Assignments the worker's grants never make or remove (PROTECTED_PRINCIPALS). */
+  protection?: Protection;
 }
 
 /** Starts a Keycard worker on its own task queue against `env`, with activities pointed at the stand. */
@@ -150,6 +153,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
       },
       leases: laterLeaseFrom(env.client),
       frontDoor: testFrontDoor,
+      protection: options.protection,
       alertChannel: slackApiUrl ? TEST_APPROVER_CHANNEL : undefined,
     }),
   });

@@ -11,8 +11,10 @@ import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/
 import { failingCreation } from '../support/awsFaultProxy';
 import { FakeSlack } from '../support/fakeSlack';
 import {
+  assignInMoto,
   eventually,
   isAssignedInMoto,
+  unassignInMoto,
   newRequest,
   newSlackRequest,
   records,
@@ -287,5 +289,28 @@ describe('grant branches on the dev server', function () {
     );
     assert.deepEqual(await eventTypes(request.requestId), ['requested', 'grant_failed']);
     assert.equal(await isAssignedInMoto(userId), false);
+  });
+
+  it('a grant of a protected principal is never made, and the standing assignment it already holds stays', async () => {
+    const { request, userId } = await newRequest({ duration: '1h' });
+    // An emergency admin with standing access on the managed target, declared in PROTECTED_PRINCIPALS.
+    await assignInMoto(request.target, userId);
+    const guarded = await startWorker(stand().devServer.env, {
+      protection: { principals: [userId], permissionSets: [] },
+    });
+    try {
+      const handle = await startAccessRequest(client(), guarded.taskQueue, request, testSigner());
+      const final = await handle.result();
+      assert.equal(final.state, 'failed');
+      assert.match(final.failureReason ?? '', new RegExp(`${userId} is listed in PROTECTED_PRINCIPALS`));
+      assert.equal(await isAssignedInMoto(userId), true, 'the protected assignment is still there');
+      assert.ok(
+        guarded.log.lines.some((line) => String(line.msg).startsWith('left a protected assignment in place')),
+        'the clean-up said why it removed nothing',
+      );
+    } finally {
+      await guarded.stop();
+      await unassignInMoto(request.target, userId);
+    }
   });
 });
