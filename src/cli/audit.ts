@@ -13,7 +13,17 @@ import { AuditQueries, type EventQuery, type GrantLifetime } from '../services/a
 import { formatPin, GENESIS_HASH, parsePin, type VerifyResult } from '../services/audit/chainLinks';
 import type { CheckpointReading } from '../services/audit/checkpoints';
 import type { AuditEvent, GrantRecords } from '../services/records';
-import { formatRows, jsonText, parseFormat, print, tableTarget, tableTime, type Column, type Row } from './output';
+import {
+  formatRows,
+  jsonText,
+  parseFormat,
+  print,
+  printError,
+  tableTarget,
+  tableTime,
+  type Column,
+  type Row,
+} from './output';
 
 const FORMAT_HELP = 'table (aligned columns), json (an array of records) or csv (RFC 4180)';
 const TIME_HELP =
@@ -85,11 +95,13 @@ export function registerAudit(keycard: Command): void {
     const format = parseFormat(options.format);
     const at = parseMoment(options.at, options.tz);
     await withRecords(async (records) => {
-      const held = await new AuditQueries(records).heldAt(at, options);
+      const queries = new AuditQueries(records);
+      const held = await queries.heldAt(at, options);
       const rows = held.map(lifetimeRow);
       if (format !== 'table') print(formatRows(rows, WHO_COLUMNS, format));
       else if (rows.length === 0) print(`Nobody held production access at ${at.toISOString()}.\n`);
       else print(`At ${at.toISOString()}:\n${formatRows(rows, WHO_COLUMNS, format)}`);
+      reportAltered(queries);
     });
   });
 
@@ -108,8 +120,10 @@ export function registerAudit(keycard: Command): void {
       .map((type) => type.trim())
       .filter(Boolean);
     await withRecords(async (records) => {
-      const events = await new AuditQueries(records).events(query);
+      const queries = new AuditQueries(records);
+      const events = await queries.events(query);
       print(formatRows(events.map(eventRow), EVENT_COLUMNS, format));
+      reportAltered(queries);
     });
   });
 
@@ -121,8 +135,10 @@ export function registerAudit(keycard: Command): void {
     const format = parseFormat(options.format);
     const query = eventQuery(options);
     await withRecords(async (records) => {
-      const grants = await new AuditQueries(records).grants(query);
+      const queries = new AuditQueries(records);
+      const grants = await queries.grants(query);
       print(formatRows(grants.map(lifetimeRow), GRANT_COLUMNS, format));
+      reportAltered(queries);
     });
   });
 }
@@ -180,6 +196,15 @@ function describeVerify(result: VerifyResult, pinned?: { chainSeq: number }): st
   const head = result.head ? `; head ${formatPin(result.head)}` : '';
   const pin = pinned ? `; the pinned head ${pinned.chainSeq} is in it` : '';
   return `audit chain intact: ${result.count} event(s)${head}${pin}\n`;
+}
+
+/** Events that failed their own hash: on stderr (stdout stays parseable), and exit 1 as for a broken chain. */
+function reportAltered(queries: AuditQueries): void {
+  if (queries.altered.length === 0) return;
+  printError(
+    `keycard: the audit trail was altered; run \`keycard audit verify\`:\n${queries.altered.map((problem) => `  - ${problem}\n`).join('')}`,
+  );
+  process.exitCode = 1;
 }
 
 /** What protects the chain beyond itself: the signed checkpoints it was checked against, or plainly that none does. */
