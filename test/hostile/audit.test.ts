@@ -212,7 +212,7 @@ const rows: Row[] = [
     expect: (result) => {
       assert.equal(result.code, 1);
       inert('forged\\u001b[2J\\u009b31m')(result);
-      assert.match(JSON.parse(result.stdout).problem, /forged\u001b\[2J\u009b31m/);
+      assert.ok((JSON.parse(result.stdout).problem as string).includes('forged\u001b[2J\u009b31m'), 'the value intact');
     },
   },
   {
