@@ -53,6 +53,8 @@ export function registerAudit(keycard: Command): void {
       loadDotEnv();
       const config = loadAuditConfig();
       const checkpoints = auditCheckpointsFrom(config);
+      // Checkpoints first, the chain after: one signed while the chain is walked is not read, so it cannot look
+      // like a head the chain has not reached.
       const reading = await checkpoints?.read();
       await withRecords(async (records) => {
         const vouched = (reading?.trusted ?? []).map(({ name, chainSeq, hash }) => ({
