@@ -17,12 +17,15 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { chainHash } from '../../src/services/audit/chainLinks';
 import { checkpointMessage, type SignedCheckpoint } from '../../src/services/audit/checkpoints';
 import type { GrantRecords } from '../../src/services/records';
 import { databaseUrl, grantStory, keycardCli, PROD, type CliResult } from '../support/auditTrail';
-import { recordsIn } from '../support/keycard';
+import { eventually, recordsIn } from '../support/keycard';
+import { freePort, PROJECT_ROOT, tempDir } from '../support/processes';
 import { awsClientConfig, createPermissionSet, identityCenterEnv, stand } from '../support/stand';
 
 const kms = () => new KMSClient(awsClientConfig(stand().aws.endpoint));
@@ -269,6 +272,56 @@ describe('signed audit checkpoints: the trail survives a database admin', functi
         `checkpoint BAD: checkpoint ${otherKey} \\(event ${real.chainSeq}\\) does not carry a valid signature`,
       ),
     );
+  });
+
+  it('the worker’s reconcile workflow signs a checkpoint too (the schedule’s path: worker process, reconcile activity)', async () => {
+    const t = await trail('checkpoint_worker');
+    await finishedGrants(t.records, 1, 'a');
+    const taskQueue = `keycard-checkpoints-${randomUUID()}`;
+    // A directory without a .env file: only these variables count.
+    const worker = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/src/worker.js')], {
+      cwd: tempDir('worker'),
+      env: {
+        PATH: process.env.PATH,
+        ...t.worker,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        RECONCILE_INTERVAL: '24h',
+        OPS_PORT: String(await freePort()),
+        TEMPORAL_METRICS_PORT: String(await freePort()),
+      },
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    const { client } = stand().devServer.env;
+    try {
+      await eventually(
+        async () => output,
+        (text) => text.includes('worker running') || worker.exitCode !== null,
+        { timeoutMs: 60_000 },
+      );
+      assert.match(output, /worker running/);
+      assert.doesNotMatch(output, /no audit checkpoints/, 'configured: no warning');
+      // The shared schedule is not this test's: run the reconcile workflow it would start, once.
+      await client.schedule.getHandle('prod-access-reconcile').delete();
+      const summary = (await client.workflow.execute('reconcile', {
+        taskQueue,
+        workflowId: `prod-access-reconcile-test-${randomUUID()}`,
+        args: [{}],
+      })) as { checkpoint?: { chainSeq: number; name: string } };
+      assert.equal(summary.checkpoint?.chainSeq, 5, 'four events and the run’s summary');
+      assert.deepEqual(
+        (await storedCheckpoints(t.bucket)).map((object) => object.Key),
+        [summary.checkpoint?.name],
+      );
+      const verified = await verify(t);
+      assert.equal(verified.code, 0, verified.stdout);
+      assert.match(verified.stdout, /checked against 1 signed checkpoint\(s\)/);
+    } finally {
+      worker.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('without a key and a bucket, verify says plainly that no checkpoint protects the chain', async () => {
