@@ -157,6 +157,26 @@ const schema = z.object({
     .optional(),
   /** How often the worker checks that it can still revoke (the Identity Center calls the revoke path needs). */
   REVOKE_PROBE_INTERVAL: duration('1m').default(parseDuration('1m')),
+  /** The asymmetric KMS key (id, ARN or alias) that signs audit checkpoints; with AUDIT_CHECKPOINT_BUCKET. */
+  AUDIT_CHECKPOINT_KEY_ID: z
+    .string()
+    .regex(
+      /^(arn:aws[a-z-]*:kms:\S+|alias\/[\w/+=,.@-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/,
+      'must be a KMS key id, key ARN or alias (example: alias/keycard-audit-checkpoints)',
+    )
+    .optional(),
+  /** The S3 bucket (Object Lock on) that keeps the signed checkpoints; with AUDIT_CHECKPOINT_KEY_ID. */
+  AUDIT_CHECKPOINT_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (example: example-keycard-audit)')
+    .optional(),
+  /** How long each checkpoint is locked (compliance mode: nobody, root included, can delete it before). */
+  AUDIT_CHECKPOINT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be a whole number of days, at least 1 (example: 365)')
+    .max(36_500, 'must be at most 36500 days (example: 2557 for seven years)')
+    .default(365),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
@@ -193,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   if (Boolean(value('TEMPORAL_TLS_CERT_PATH')) !== Boolean(value('TEMPORAL_TLS_KEY_PATH'))) {
     problems.push('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (mTLS client pair)');
   }
+  problems.push(...checkpointPairProblems(value));
   if (result.success && result.data.GRANT_TTL > result.data.MAX_GRANT_DURATION) {
     problems.push('GRANT_TTL must not be longer than MAX_GRANT_DURATION');
   }
@@ -251,6 +272,14 @@ export function loadDotEnv(): void {
   require('dotenv').config({ quiet: true });
 }
 
+/** Checkpoints need both the key and the bucket: one without the other is a mistake, not a choice. */
+function checkpointPairProblems(value: (name: string) => string | undefined): string[] {
+  if (Boolean(value('AUDIT_CHECKPOINT_KEY_ID')) === Boolean(value('AUDIT_CHECKPOINT_BUCKET'))) return [];
+  return [
+    'AUDIT_CHECKPOINT_KEY_ID and AUDIT_CHECKPOINT_BUCKET must be set together (the key signs checkpoints, the bucket keeps them)',
+  ];
+}
+
 /**
  * For the commands that only read MongoDB (`keycard audit …`): MONGODB_URL validated as loadConfig validates it, and
  * nothing else, so an auditor needs no AWS, Slack or Temporal settings.
@@ -285,5 +314,29 @@ export function loadOperatorConfig(env: NodeJS.ProcessEnv = process.env) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
   signingKeyOf(result.data);
+  return result.data;
+}
+
+export type AuditConfig = Pick<
+  Config,
+  'MONGODB_URL' | 'AWS_ENDPOINT_URL' | 'AUDIT_CHECKPOINT_KEY_ID' | 'AUDIT_CHECKPOINT_BUCKET'
+> & { AWS_REGION?: string };
+
+/**
+ * For `keycard audit verify`: MONGODB_URL, and the checkpoints' key and bucket when they are set (with AWS_REGION
+ * then). An auditor still needs no Slack, Temporal or Identity Center settings.
+ */
+export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema
+    .pick({ MONGODB_URL: true, AWS_ENDPOINT_URL: true, AUDIT_CHECKPOINT_KEY_ID: true, AUDIT_CHECKPOINT_BUCKET: true })
+    .extend({ AWS_REGION: schema.shape.AWS_REGION.optional() })
+    .safeParse(present);
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  problems.push(...checkpointPairProblems((name) => present[name]));
+  if (present.AUDIT_CHECKPOINT_BUCKET && !present.AWS_REGION) {
+    problems.push('AWS_REGION is required with AUDIT_CHECKPOINT_BUCKET: the region of the bucket and the key');
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;
 }

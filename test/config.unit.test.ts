@@ -1,6 +1,6 @@
 /** The one configuration loader: defaults, every problem named at once, and the checks across variables. */
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig, loadOperatorConfig, signingKeyOf } from '../src/config';
+import { ConfigError, loadAuditConfig, loadConfig, loadOperatorConfig, signingKeyOf } from '../src/config';
 import { REQUIRED_ENV } from './support/configEnv';
 
 const valid: Record<string, string> = REQUIRED_ENV;
@@ -242,5 +242,51 @@ describe('configuration from the environment', function () {
     assert.throws(() => loadOperatorConfig({}), /KEYCARD_SIGNING_KEY is required/);
     const config = loadOperatorConfig({ KEYCARD_SIGNING_KEY: 'k'.repeat(40) });
     assert.deepEqual([config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE], ['localhost:7233', 'default']);
+  });
+
+  it('takes the audit checkpoints’ key and bucket together, or neither; retention in whole days, a year by default', () => {
+    const none = loadConfig(valid);
+    assert.equal(none.AUDIT_CHECKPOINT_KEY_ID, undefined);
+    assert.equal(none.AUDIT_CHECKPOINT_RETENTION_DAYS, 365);
+    for (const keyId of [
+      'alias/keycard-audit-checkpoints',
+      '1234abcd-12ab-34cd-56ef-1234567890ab',
+      'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ]) {
+      const both = loadConfig({
+        ...valid,
+        AUDIT_CHECKPOINT_KEY_ID: keyId,
+        AUDIT_CHECKPOINT_BUCKET: 'example-keycard-audit',
+      });
+      assert.equal(both.AUDIT_CHECKPOINT_KEY_ID, keyId);
+    }
+    assert.deepEqual(problems({ ...valid, AUDIT_CHECKPOINT_BUCKET: 'example-keycard-audit' }), [
+      'AUDIT_CHECKPOINT_KEY_ID and AUDIT_CHECKPOINT_BUCKET must be set together (the key signs checkpoints, the bucket keeps them)',
+    ]);
+    assert.deepEqual(
+      problems({
+        ...valid,
+        AUDIT_CHECKPOINT_KEY_ID: 'my key',
+        AUDIT_CHECKPOINT_BUCKET: 'Not_A_Bucket',
+        AUDIT_CHECKPOINT_RETENTION_DAYS: '0',
+      }).map((problem) => problem.split(' ')[0]),
+      ['AUDIT_CHECKPOINT_KEY_ID', 'AUDIT_CHECKPOINT_BUCKET', 'AUDIT_CHECKPOINT_RETENTION_DAYS'],
+    );
+  });
+
+  it('for keycard audit: MONGODB_URL alone, or with the checkpoints and their region', () => {
+    const mongo = { MONGODB_URL: 'mongodb://127.0.0.1:27017/keycard' };
+    assert.deepEqual(loadAuditConfig(mongo), mongo);
+    const checkpoints = { AUDIT_CHECKPOINT_KEY_ID: 'alias/k', AUDIT_CHECKPOINT_BUCKET: 'example-keycard-audit' };
+    assert.throws(
+      () => loadAuditConfig({ ...mongo, ...checkpoints }),
+      (error: ConfigError) =>
+        error.problems.join() ===
+        'AWS_REGION is required with AUDIT_CHECKPOINT_BUCKET: the region of the bucket and the key',
+    );
+    assert.equal(
+      loadAuditConfig({ ...mongo, ...checkpoints, AWS_REGION: 'eu-west-1' }).AUDIT_CHECKPOINT_KEY_ID,
+      'alias/k',
+    );
   });
 });

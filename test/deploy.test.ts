@@ -1,6 +1,7 @@
 /**
- * What an operator deploys: the IAM policy in docs/iam-policy.json, docker-compose.yml and the Dockerfile.
- * The policy is checked against the AWS calls the code makes; the compose file is resolved by docker-compose itself.
+ * What an operator deploys: the IAM policies in docs/iam-policy.json (the worker) and docs/iam-policy-auditor.json
+ * (`keycard audit verify`), docker-compose.yml and the Dockerfile. The policies are checked against the AWS calls the
+ * code makes; the compose file is resolved by docker-compose itself.
  */
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
@@ -20,8 +21,35 @@ interface PolicyStatement {
 
 const list = (value: string | string[]): string[] => (Array.isArray(value) ? value : [value]);
 
-function readPolicy(): { Version: string; Statement: PolicyStatement[] } {
-  return JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'docs/iam-policy.json'), 'utf8'));
+function readPolicy(file = 'docs/iam-policy.json'): { Version: string; Statement: PolicyStatement[] } {
+  return JSON.parse(readFileSync(path.join(PROJECT_ROOT, file), 'utf8'));
+}
+
+/**
+ * The audit checkpoints' calls (src/runtime/auditCheckpoints.ts) and the IAM actions each needs, by who makes it: the
+ * worker signs and writes (a PutObject with Object Lock headers also takes s3:PutObjectRetention), the auditor reads
+ * every version (a GetObject by VersionId is s3:GetObjectVersion) and the key's public half.
+ */
+const CHECKPOINT_CALLS: Record<string, { role: 'worker' | 'auditor'; actions: string[] }> = {
+  Sign: { role: 'worker', actions: ['kms:Sign'] },
+  PutObject: { role: 'worker', actions: ['s3:PutObject', 's3:PutObjectRetention'] },
+  GetPublicKey: { role: 'auditor', actions: ['kms:GetPublicKey'] },
+  ListObjectVersions: { role: 'auditor', actions: ['s3:ListBucketVersions'] },
+  GetObject: { role: 'auditor', actions: ['s3:GetObjectVersion'] },
+};
+
+function checkpointActions(role: 'worker' | 'auditor'): Set<string> {
+  const source = readFileSync(path.join(PROJECT_ROOT, 'src/runtime/auditCheckpoints.ts'), 'utf8');
+  const operations = [...source.matchAll(/\bnew\s+(\w+)Command\s*\(/g)].map((match) => match[1]);
+  assert.ok(operations.length > 0, 'found no AWS SDK calls in auditCheckpoints.ts');
+  for (const operation of operations) {
+    assert.ok(CHECKPOINT_CALLS[operation], `auditCheckpoints.ts calls ${operation}: name its IAM actions here`);
+  }
+  return new Set(
+    operations
+      .filter((operation) => CHECKPOINT_CALLS[operation].role === role)
+      .flatMap((operation) => CHECKPOINT_CALLS[operation].actions),
+  );
 }
 
 /**
@@ -131,10 +159,10 @@ function publishedPorts(service: ComposeService): { host: string; port: string }
 }
 
 describe('deploying Keycard', function () {
-  describe('the IAM policy in docs/iam-policy.json', function () {
+  describe('the IAM policies in docs/iam-policy.json and docs/iam-policy-auditor.json', function () {
     it('allows exactly the AWS actions the worker calls, no more and no fewer', () => {
       const allowed = new Set(readPolicy().Statement.flatMap((statement) => list(statement.Action)));
-      const called = actionsTheCodeCalls();
+      const called = new Set([...actionsTheCodeCalls(), ...checkpointActions('worker')]);
       assert.deepEqual([...allowed].sort(), [...called].sort());
       // The eight the README names, so a change to the code cannot silently shrink both sides.
       for (const action of [
@@ -149,24 +177,34 @@ describe('deploying Keycard', function () {
       ]) {
         assert.ok(called.has(action), `${action} is called by identityCenter.ts`);
       }
-    });
-
-    it('only allows, with no wildcard action and no statement on every resource', () => {
-      const policy = readPolicy();
-      assert.equal(policy.Version, '2012-10-17');
-      assert.ok(policy.Statement.length > 0);
-      for (const statement of policy.Statement) {
-        assert.match(statement.Sid ?? '', /^[A-Za-z0-9]+$/, 'every statement has an alphanumeric Sid');
-        assert.equal(statement.Effect, 'Allow', `${statement.Sid} is Allow`);
-        for (const action of list(statement.Action)) {
-          assert.ok(!action.includes('*'), `${statement.Sid}: ${action} is not a wildcard`);
-        }
-        assert.ok(list(statement.Resource).length > 0, `${statement.Sid} names its resources`);
-        for (const resource of list(statement.Resource)) {
-          assert.notEqual(resource, '*', `${statement.Sid} is scoped to named resources`);
-        }
+      for (const action of ['kms:Sign', 's3:PutObject', 's3:PutObjectRetention']) {
+        assert.ok(called.has(action), `${action} writes the audit checkpoints`);
       }
     });
+
+    it('the auditor policy allows exactly what `keycard audit verify` calls to read the checkpoints', () => {
+      const allowed = new Set(readPolicy('docs/iam-policy-auditor.json').Statement.flatMap((s) => list(s.Action)));
+      assert.deepEqual([...allowed].sort(), [...checkpointActions('auditor')].sort());
+      assert.deepEqual([...allowed].sort(), ['kms:GetPublicKey', 's3:GetObjectVersion', 's3:ListBucketVersions']);
+    });
+
+    for (const file of ['docs/iam-policy.json', 'docs/iam-policy-auditor.json'])
+      it(`${file} only allows, with no wildcard action and no statement on every resource`, () => {
+        const policy = readPolicy(file);
+        assert.equal(policy.Version, '2012-10-17');
+        assert.ok(policy.Statement.length > 0);
+        for (const statement of policy.Statement) {
+          assert.match(statement.Sid ?? '', /^[A-Za-z0-9]+$/, 'every statement has an alphanumeric Sid');
+          assert.equal(statement.Effect, 'Allow', `${statement.Sid} is Allow`);
+          for (const action of list(statement.Action)) {
+            assert.ok(!action.includes('*'), `${statement.Sid}: ${action} is not a wildcard`);
+          }
+          assert.ok(list(statement.Resource).length > 0, `${statement.Sid} names its resources`);
+          for (const resource of list(statement.Resource)) {
+            assert.notEqual(resource, '*', `${statement.Sid} is scoped to named resources`);
+          }
+        }
+      });
   });
 
   describe('docker-compose.yml and the Dockerfile', function () {

@@ -1,16 +1,29 @@
 /**
- * `keycard audit …`: the audit trail for auditors. `verify` walks the hash chain (exit 0 intact, 1 broken), `head`
- * prints the head to pin elsewhere, `who --at` says who held access at a moment, `list` prints the events and
- * `grants` one row per grant with its lifetime. Reads MongoDB only: MONGODB_URL is all it needs.
+ * `keycard audit …`: the audit trail for auditors. `verify` walks the hash chain and checks it against every signed
+ * checkpoint (exit 0 intact, 1 broken), `head` prints the head to pin elsewhere, `who --at` says who held access at a
+ * moment, `list` prints the events and `grants` one row per grant with its lifetime. MONGODB_URL is all they need;
+ * `verify` also reads the checkpoints when AUDIT_CHECKPOINT_KEY_ID and AUDIT_CHECKPOINT_BUCKET are set.
  */
 import type { Command } from 'commander';
-import { loadDotEnv, loadMongoConfig } from '../config';
+import { loadAuditConfig, loadDotEnv, loadMongoConfig } from '../config';
 import { parseMoment } from '../domain/time';
+import { auditCheckpointsFrom } from '../runtime/auditCheckpoints';
 import { openRecords } from '../runtime/dependencies';
 import { AuditQueries, type EventQuery, type GrantLifetime } from '../services/audit/auditQueries';
 import { formatPin, GENESIS_HASH, parsePin, type VerifyResult } from '../services/audit/chainLinks';
+import type { CheckpointReading } from '../services/audit/checkpoints';
 import type { AuditEvent, GrantRecords } from '../services/records';
-import { formatRows, parseFormat, tableTarget, tableTime, type Column, type Row } from './output';
+import {
+  formatRows,
+  jsonText,
+  parseFormat,
+  print,
+  printError,
+  tableTarget,
+  tableTime,
+  type Column,
+  type Row,
+} from './output';
 
 const FORMAT_HELP = 'table (aligned columns), json (an array of records) or csv (RFC 4180)';
 const TIME_HELP =
@@ -30,15 +43,35 @@ export function registerAudit(keycard: Command): void {
 
   audit
     .command('verify')
-    .description('walk the hash chain: exit 0 when intact, 1 naming the first bad sequence number')
+    .description(
+      'walk the hash chain and check it against every signed checkpoint: exit 0 when intact, 1 naming the first bad sequence number or the checkpoint it contradicts',
+    )
     .option('--head <pin>', 'also check a head pinned earlier, written <hash>@<sequence number> (from `audit head`)')
     .option('--json', 'print the result as JSON')
     .action(async (options: { head?: string; json?: boolean }) => {
       const pinned = options.head === undefined ? undefined : parsePin(options.head);
+      loadDotEnv();
+      const config = loadAuditConfig();
+      const checkpoints = auditCheckpointsFrom(config);
+      // Checkpoints first, the chain after: one signed while the chain is walked is not read, so it cannot look
+      // like a head the chain has not reached.
+      const reading = await checkpoints?.read();
       await withRecords(async (records) => {
-        const result = await records.chain.verify(pinned);
-        process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : describeVerify(result, pinned));
-        process.exitCode = result.ok ? 0 : 1;
+        const vouched = (reading?.trusted ?? []).map(({ name, chainSeq, hash }) => ({
+          chainSeq,
+          hash,
+          checkpoint: name,
+        }));
+        const result = await records.chain.verify(pinned, vouched);
+        const protection = checkpoints
+          ? { location: checkpoints.location, checked: reading?.trusted.length ?? 0, problems: reading?.problems ?? [] }
+          : null;
+        print(
+          options.json
+            ? `${jsonText({ ...result, checkpoints: protection }, 2)}\n`
+            : describeVerify(result, pinned) + describeCheckpoints(result, reading, checkpoints?.location),
+        );
+        process.exitCode = result.ok && (reading?.problems.length ?? 0) === 0 ? 0 : 1;
       });
     });
 
@@ -51,7 +84,7 @@ export function registerAudit(keycard: Command): void {
         const printed = head
           ? { chainSeq: head.chainSeq, hash: head.hash, at: head.at?.toISOString() ?? null, pin: formatPin(head) }
           : { chainSeq: 0, hash: GENESIS_HASH, at: null, pin: null };
-        process.stdout.write(`${JSON.stringify(printed)}\n`);
+        print(`${jsonText(printed)}\n`);
       });
     });
 
@@ -64,11 +97,13 @@ export function registerAudit(keycard: Command): void {
     const format = parseFormat(options.format);
     const at = parseMoment(options.at, options.tz);
     await withRecords(async (records) => {
-      const held = await new AuditQueries(records).heldAt(at, options);
+      const queries = new AuditQueries(records);
+      const held = await queries.heldAt(at, options);
       const rows = held.map(lifetimeRow);
-      if (format !== 'table') process.stdout.write(formatRows(rows, WHO_COLUMNS, format));
-      else if (rows.length === 0) process.stdout.write(`Nobody held production access at ${at.toISOString()}.\n`);
-      else process.stdout.write(`At ${at.toISOString()}:\n${formatRows(rows, WHO_COLUMNS, format)}`);
+      if (format !== 'table') print(formatRows(rows, WHO_COLUMNS, format));
+      else if (rows.length === 0) print(`Nobody held production access at ${at.toISOString()}.\n`);
+      else print(`At ${at.toISOString()}:\n${formatRows(rows, WHO_COLUMNS, format)}`);
+      reportAltered(queries);
     });
   });
 
@@ -87,8 +122,10 @@ export function registerAudit(keycard: Command): void {
       .map((type) => type.trim())
       .filter(Boolean);
     await withRecords(async (records) => {
-      const events = await new AuditQueries(records).events(query);
-      process.stdout.write(formatRows(events.map(eventRow), EVENT_COLUMNS, format));
+      const queries = new AuditQueries(records);
+      const events = await queries.events(query);
+      print(formatRows(events.map(eventRow), EVENT_COLUMNS, format));
+      reportAltered(queries);
     });
   });
 
@@ -100,8 +137,10 @@ export function registerAudit(keycard: Command): void {
     const format = parseFormat(options.format);
     const query = eventQuery(options);
     await withRecords(async (records) => {
-      const grants = await new AuditQueries(records).grants(query);
-      process.stdout.write(formatRows(grants.map(lifetimeRow), GRANT_COLUMNS, format));
+      const queries = new AuditQueries(records);
+      const grants = await queries.grants(query);
+      print(formatRows(grants.map(lifetimeRow), GRANT_COLUMNS, format));
+      reportAltered(queries);
     });
   });
 }
@@ -159,6 +198,39 @@ function describeVerify(result: VerifyResult, pinned?: { chainSeq: number }): st
   const head = result.head ? `; head ${formatPin(result.head)}` : '';
   const pin = pinned ? `; the pinned head ${pinned.chainSeq} is in it` : '';
   return `audit chain intact: ${result.count} event(s)${head}${pin}\n`;
+}
+
+/** Events that failed their own hash: on stderr (stdout stays parseable), and exit 1 as for a broken chain. */
+function reportAltered(queries: AuditQueries): void {
+  if (queries.altered.length === 0) return;
+  printError(
+    `keycard: the audit trail was altered; run \`keycard audit verify\`:\n${queries.altered.map((problem) => `  - ${problem}\n`).join('')}`,
+  );
+  process.exitCode = 1;
+}
+
+/** What protects the chain beyond itself: the signed checkpoints it was checked against, or plainly that none does. */
+function describeCheckpoints(result: VerifyResult, reading: CheckpointReading | undefined, location?: string): string {
+  if (!reading || location === undefined) {
+    return (
+      'WARNING: no checkpoint protects the chain: AUDIT_CHECKPOINT_KEY_ID and AUDIT_CHECKPOINT_BUCKET are not set, so ' +
+      'anyone who can write to MongoDB can rewrite every hash or delete the last events and this check still passes.\n'
+    );
+  }
+  const lines = reading.problems.map((problem) => `checkpoint BAD: ${problem}\n`);
+  const last = reading.trusted[reading.trusted.length - 1];
+  if (!last) {
+    lines.push(
+      `WARNING: no signed checkpoint in ${location} yet: the chain is not protected until the next reconcile run signs one.\n`,
+    );
+  } else if (result.ok) {
+    const after =
+      result.count > last.chainSeq ? `; events ${last.chainSeq + 1} to ${result.count} are newer than it` : '';
+    lines.push(
+      `checked against ${reading.trusted.length} signed checkpoint(s) in ${location}; the last is at event ${last.chainSeq} (${last.name})${after}\n`,
+    );
+  }
+  return lines.join('');
 }
 
 const iso = (value: Date | undefined): string | null => value?.toISOString() ?? null;

@@ -12,6 +12,7 @@ import { signedUpdate } from '../requests';
 import { FrontDoorKey } from '../services/frontDoor';
 import { temporalConnectionOptions } from '../temporal';
 import { extendUpdate, statusQuery } from '../workflows/definitions';
+import { printable } from './output';
 
 export function registerExtend(keycard: Command): void {
   keycard
@@ -36,17 +37,19 @@ export function registerExtend(keycard: Command): void {
           { frontDoor: new FrontDoorKey(config.KEYCARD_SIGNING_KEY as string), signer: `cli:${options.by}` },
         );
         process.stdout.write(
-          result.outcome === 'extended'
-            ? `extended ${workflowId} by ${options.duration}: access now ends at ${result.expiresAt}\n`
-            : `asked the approvers to extend ${workflowId} by ${options.duration}\n`,
+          printable(
+            result.outcome === 'extended'
+              ? `extended ${workflowId} by ${options.duration}: access now ends at ${result.expiresAt}\n`
+              : `asked the approvers to extend ${workflowId} by ${options.duration}\n`,
+          ),
         );
         process.exitCode = 0;
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) {
-          process.stderr.write(`keycard: refused: ${error.cause?.message ?? error.message}\n`);
+          process.stderr.write(printable(`keycard: refused: ${error.cause?.message ?? error.message}\n`));
           process.exitCode = 1;
         } else if (error instanceof WorkflowNotFoundError) {
-          process.stderr.write(`keycard: ${await whyNotExtendable(client, workflowId)}\n`);
+          process.stderr.write(printable(`keycard: ${await whyNotExtendable(client, workflowId)}\n`));
           process.exitCode = 1;
         } else throw error;
       } finally {

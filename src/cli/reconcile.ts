@@ -8,7 +8,9 @@ import { loadConfig, loadDotEnv } from '../config';
 import { createLogger } from '../logger';
 import { connectDependencies } from '../runtime/dependencies';
 import { connectTemporalIfUp } from '../runtime/temporalIfUp';
-import { actedOrFound, hadErrors, type ReconcileMode, type ReconcileSummary } from '../services/reconcile';
+import type { ReconcileRun } from '../runtime/reconciler';
+import { jsonText, print, printError } from './output';
+import { actedOrFound, hadErrors, type ReconcileMode } from '../services/reconcile';
 
 export function registerReconcile(keycard: Command): void {
   keycard
@@ -29,11 +31,9 @@ export function registerReconcile(keycard: Command): void {
       try {
         const summary = await reconciler.run({ mode, dryRun: Boolean(options.dryRun) });
         if (!temporal) {
-          process.stderr.write(
-            'keycard: Temporal is unreachable; overdue grants are revoked without asking their workflows\n',
-          );
+          printError('keycard: Temporal is unreachable; overdue grants are revoked without asking their workflows\n');
         }
-        process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : describe(summary));
+        print(options.json ? `${jsonText(summary, 2)}\n` : describe(summary));
         process.exitCode = hadErrors(summary) ? 2 : actedOrFound(summary) ? 1 : 0;
       } finally {
         await mongo.client.close();
@@ -42,12 +42,15 @@ export function registerReconcile(keycard: Command): void {
     });
 }
 
-function describe(summary: ReconcileSummary): string {
+function describe(summary: ReconcileRun): string {
   const lines = [
     `reconcile ${summary.dryRun ? '(dry run) ' : ''}in ${summary.mode} mode at ${summary.at}`,
     `  checked: ${summary.checked.overdue} overdue, ${summary.checked.revoked} recent revocations, ${summary.checked.assignments} assignments, ${summary.checked.active} active grants`,
     `  revoked: ${summary.revoked}  handed over: ${summary.handedOver}  alerted: ${summary.alerted}  drift found: ${summary.driftFound}  drift removed: ${summary.driftRemoved}  changed outside Keycard: ${summary.changedOutsideKeycard}  protected: ${summary.protected}  errors: ${summary.errors}`,
     ...summary.findings.map((finding) => `  - ${finding.kind}: ${finding.detail}`),
+    ...(summary.checkpoint
+      ? [`  audit checkpoint: event ${summary.checkpoint.chainSeq} signed, ${summary.checkpoint.name}`]
+      : []),
   ];
   return `${lines.join('\n')}\n`;
 }

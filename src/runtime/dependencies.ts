@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { connectMongo } from '../mongo';
 import { GrantRecords } from '../services/records';
+import { auditCheckpointsFrom } from './auditCheckpoints';
 import { identityCenterFrom } from './identityCenter';
 import { createReconciler } from './reconciler';
 import { alerter, slackNotifier } from './slackNotifier';
@@ -15,7 +16,13 @@ export async function connectDependencies(config: Config, logger: Logger, tempor
   const identityCenter = identityCenterFrom(config);
   const slack = slackNotifier(config, logger);
   const alert = alerter(config, logger, slack);
-  const reconciler = createReconciler(config, { records, identityCenter, alert, logger, temporal });
+  const checkpoints = auditCheckpointsFrom(config);
+  if (!checkpoints) {
+    logger.warn(
+      'no audit checkpoints: set AUDIT_CHECKPOINT_KEY_ID and AUDIT_CHECKPOINT_BUCKET, or a database admin can rewrite the audit chain undetected',
+    );
+  }
+  const reconciler = createReconciler(config, { records, identityCenter, alert, logger, temporal, checkpoints });
   return { mongo, records, identityCenter, slack, alert, reconciler };
 }
 

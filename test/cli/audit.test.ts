@@ -4,116 +4,11 @@
  * redone grants), in a database of its own.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { RECONCILER_ACTOR, type GrantEventInput, type GrantRecords } from '../../src/services/records';
-import {
-  targetKey,
-  type GrantStatus,
-  type GrantStatusFields,
-  type Requester,
-  type Target,
-} from '../../src/domain/grant';
+import { RECONCILER_ACTOR } from '../../src/services/records';
+import { targetKey } from '../../src/domain/grant';
+import { at, BILLING, databaseUrl, grantStory, keycard, PROD } from '../support/auditTrail';
 import { csvRecords } from '../support/csv';
 import { recordsIn } from '../support/keycard';
-import { PROJECT_ROOT } from '../support/processes';
-import { stand } from '../support/stand';
-
-const run = promisify(execFile);
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function databaseUrl(name: string): string {
-  return stand().mongoUrl.replace(/\/([^/?]+)(\?|$)/, `/$1_${name}_${randomUUID().slice(0, 8)}$2`);
-}
-
-async function keycard(mongoUrl: string | undefined, ...args: string[]): Promise<CliResult> {
-  return run(process.execPath, [path.join(PROJECT_ROOT, 'bin/keycard.js'), 'audit', ...args], {
-    cwd: PROJECT_ROOT,
-    // MONGODB_URL only: an auditor needs no AWS, Slack or Temporal settings.
-    env: { PATH: process.env.PATH, ...(mongoUrl ? { MONGODB_URL: mongoUrl } : {}) },
-  }).then(
-    (result) => ({ code: 0, stdout: result.stdout, stderr: result.stderr }),
-    (error: CliResult) => error,
-  );
-}
-
-const PROD: Target = { accountId: '123456789012', permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-prod' };
-const BILLING: Target = {
-  accountId: '210987654321',
-  permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-billing',
-};
-const at = (time: string) => `2026-11-17T${time}:00.000Z`;
-
-/** One grant's history, written the way the grant workflow writes it: each event with the grant as it stands after. */
-function grantStory(records: GrantRecords, requester: Requester, target: Target, reason: string) {
-  const requestId = randomUUID();
-  const workflowId = `prod-access-${requestId}`;
-  let status: GrantStatus = {
-    requestId,
-    state: 'pending',
-    requester,
-    target,
-    reason,
-    duration: '4h',
-    history: [],
-  };
-  async function event(
-    type: GrantEventInput['type'],
-    time: string,
-    actor: string,
-    change: Partial<GrantStatusFields> = {},
-    why?: string,
-    details?: Record<string, unknown>,
-  ) {
-    // Without `ending`, as older code recorded them: the queries tell the ending from the events.
-    status = {
-      ...status,
-      ...change,
-      history: [...status.history, { at: at(time), type, actor, reason: why }],
-    } as GrantStatus;
-    const input: GrantEventInput = {
-      eventId: `${requestId}:${status.history.length}:${type}`,
-      workflowId,
-      type,
-      at: at(time),
-      actor,
-      grant: status,
-      ...(why ? { reason: why } : {}),
-      ...(details ? { details } : {}),
-    };
-    await records.recordEvent(input);
-  }
-  return {
-    requestId,
-    workflowId,
-    requested: (time: string) => event('requested', time, requester.email, {}, reason, { duration: '4h' }),
-    approved: (time: string, by: string) => event('approved', time, by, { approvedBy: by }),
-    denied: (time: string, by: string, why: string) =>
-      event('denied', time, by, { state: 'denied', deniedBy: by, denyReason: why }, why),
-    granted: (time: string, until: string) =>
-      event('granted', time, 'keycard', { state: 'active', grantedAt: at(time), expiresAt: at(until) }, reason, {
-        expiresAt: at(until),
-      }),
-    extended: (time: string, by: string, until: string) =>
-      event('extended', time, by, { expiresAt: at(until) }, 'incident still open', {
-        duration: '1h',
-        previousExpiresAt: status.expiresAt,
-        expiresAt: at(until),
-      }),
-    revoked: (time: string, by: string, why: string, details: Record<string, unknown> = {}) =>
-      event('revoked', time, by, { state: 'revoked', revokedAt: at(time), revokedBy: by, revokeReason: why }, why, {
-        deletionRequestId: randomUUID(),
-        ...details,
-      }),
-  };
-}
 
 describe('keycard audit: who had prod access, when and why', function () {
   let mongoUrl: string;
@@ -386,7 +281,10 @@ describe('keycard audit: who had prod access, when and why', function () {
   it('verify exits 0 on the intact chain, head prints a pin that verify checks', async () => {
     const verified = await keycard(mongoUrl, 'verify');
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
-    assert.match(verified.stdout, /^audit chain intact: 27 event\(s\); head [0-9a-f]{64}@27\n$/);
+    assert.match(
+      verified.stdout,
+      /^audit chain intact: 27 event\(s\); head [0-9a-f]{64}@27\nWARNING: no checkpoint protects the chain: AUDIT_CHECKPOINT_KEY_ID and AUDIT_CHECKPOINT_BUCKET are not set, .*\n$/,
+    );
     const head = await keycard(mongoUrl, 'head');
     assert.equal(head.code, 0, head.stderr);
     const printed = JSON.parse(head.stdout);
@@ -416,7 +314,7 @@ describe('keycard audit: who had prod access, when and why', function () {
     assert.equal(json.code, 1);
     assert.deepEqual(
       { ...JSON.parse(json.stdout), problem: undefined },
-      { ok: false, firstBadSeq: 2, count: 1, problem: undefined },
+      { ok: false, firstBadSeq: 2, count: 1, problem: undefined, checkpoints: null },
     );
 
     const badPin = await keycard(url, 'verify', '--head', 'not-a-pin');
@@ -431,5 +329,78 @@ describe('keycard audit: who had prod access, when and why', function () {
     assert.equal(unconfigured.code, 2);
     assert.match(unconfigured.stderr, /MONGODB_URL is required/);
     assert.doesNotMatch(unconfigured.stderr, /AWS_REGION|SLACK/);
+  });
+
+  it('who and grants take a still-active grant from its chained events, even when its grants record was deleted or altered by hand', async () => {
+    const url = databaseUrl('audit_records_altered');
+    const records = await recordsIn(url);
+    const deleted = grantStory(records, bob, PROD, 'migrating the orders table');
+    const altered = grantStory(records, carol, BILLING, 'fixing billing');
+    for (const [story, approver] of [
+      [deleted, 'U0ANNA'],
+      [altered, 'U0BEN'],
+    ] as const) {
+      await story.requested('09:00');
+      await story.approved('09:01', approver);
+      await story.granted('09:02', '23:00');
+    }
+    const before = async (command: string, ...args: string[]) => {
+      const result = await keycard(url, command, ...args, '--format', 'json');
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout) as Record<string, unknown>[];
+    };
+    const heldBefore = await before('who', '--at', '2026-11-17 12:00');
+    const grantsBefore = await before('grants');
+    assert.equal(heldBefore.length, 2);
+
+    // Someone with write access to MongoDB hides one live grant and rewrites the other (the grants collection is
+    // not chained): deleted, or ended, re-owned and re-reasoned.
+    await records.grants.deleteOne({ _id: deleted.requestId });
+    await records.grants.updateOne(
+      { _id: altered.requestId },
+      {
+        $set: {
+          state: 'revoked',
+          reason: 'routine',
+          approver: 'U0SOMEONE',
+          'requester.email': 'nobody@example.com',
+          expiresAt: new Date(at('09:03')),
+        },
+      },
+    );
+    assert.deepEqual(await before('who', '--at', '2026-11-17 12:00'), heldBefore, 'who still shows both, from events');
+    assert.deepEqual(await before('grants'), grantsBefore, 'grants still shows both, from events');
+    const carols = heldBefore.find((row) => row.requestId === altered.requestId);
+    assert.deepEqual(
+      [carols?.requester, carols?.reason, carols?.approver, carols?.to, carols?.plannedUntil],
+      ['carol@example.com', 'fixing billing', 'U0BEN', null, at('23:00')],
+    );
+    const now = await before('who');
+    assert.deepEqual(
+      now.map((row) => row.requestId).sort(),
+      [deleted.requestId, altered.requestId].sort(),
+      'still active now: no ending event',
+    );
+  });
+
+  it('who and grants leave out an event edited by hand, say so on stderr and exit 1', async () => {
+    const url = databaseUrl('audit_event_altered');
+    const records = await recordsIn(url);
+    const story = grantStory(records, dave, PROD, 'rotating keys');
+    await story.requested('09:00');
+    await story.approved('09:01', 'U0ANNA');
+    await story.granted('09:02', '10:02');
+    await story.revoked('09:30', 'U0DAVE', 'done');
+    // The revoke is edited away without recomputing the hash: the grant would look still active.
+    await records.audit.updateOne({ chainSeq: 4 }, { $set: { type: 'approved' } });
+    const who = await keycard(url, 'who', '--at', '2026-11-17 09:40', '--format', 'json');
+    assert.equal(who.code, 1);
+    assert.match(
+      who.stderr,
+      /the audit trail was altered; run `keycard audit verify`:\n {2}- event 4 \(.*\) does not match its hash/,
+    );
+    const list = await keycard(url, 'list', '--format', 'json');
+    assert.equal(list.code, 1);
+    assert.equal(JSON.parse(list.stdout).length, 4, 'list shows every event, the altered one too');
   });
 });

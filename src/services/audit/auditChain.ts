@@ -23,7 +23,7 @@ import {
   type VerifyResult,
 } from './chainLinks';
 import { OneAtATime } from '../oneAtATime';
-import { verifyChain } from './verifyChain';
+import { verifyChain, type Vouched } from './verifyChain';
 
 // Callers of the chain find its links, hashes and pins here too.
 export * from './chainLinks';
@@ -154,9 +154,10 @@ export class AuditChain<T extends ChainableEvent = ChainableEvent> {
   /**
    * Walks the chain from 1: numbers contiguous, each link to the previous hash, each hash recomputed. With `pinned`,
    * the head written down earlier must still be in the chain with the same hash (catches a rewrite to the end and a
-   * truncation). Events without a sequence number are outside the chain and fail it too.
+   * truncation); so must every signed checkpoint given. Events without a sequence number are outside the chain and
+   * fail it too.
    */
-  verify(pinned?: PinnedHead): Promise<VerifyResult> {
-    return verifyChain(this.events as unknown as Collection<ChainableEvent>, pinned);
+  verify(pinned?: PinnedHead, checkpoints: Vouched[] = []): Promise<VerifyResult> {
+    return verifyChain(this.events as unknown as Collection<ChainableEvent>, pinned, checkpoints);
   }
 }

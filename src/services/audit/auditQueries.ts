@@ -4,11 +4,14 @@
  * A grant's lifetime comes from its audit events (the hash-chained record), not from the mutable grant document:
  * `granted` starts it, `extended` moves its planned end, `revoked` (at expiry, early, or handed over to a later lease)
  * or `revoked_by_reconciler` ends it, and a later `revoke_redone` means the access really lasted until then.
- * The grant documents only help find candidates by index: grants still active now.
+ * Candidates come from the events too: a grant still active is one granted with no ending event, whatever its
+ * grant document says (that document is not chained: anyone who can write it could hide or change a live grant).
+ * Each event read is checked against its own hash, so an event edited by hand is reported (`altered`), not believed.
  */
 import type { Filter } from 'mongodb';
 import { endingOf } from '../../domain/ending';
 import type { AuditEvent, GrantRecord, GrantRecords } from '../records';
+import { chainHash } from './chainLinks';
 
 export interface GrantLifetime {
   requestId: string;
@@ -50,6 +53,12 @@ const ENDING_TYPES = ['revoked', 'revoked_by_reconciler', 'revoke_redone'];
 export class AuditQueries {
   constructor(private readonly records: GrantRecords) {}
 
+  /**
+   * Events read so far that do not match their own hash (edited by hand) or are outside the chain: left out of every
+   * lifetime, listed by `events`, and named here so the caller can say so.
+   */
+  readonly altered: string[] = [];
+
   /** Who held access at `at`: grants granted at or before it and not yet ended (an end at `at` exactly is over). */
   async heldAt(at: Date, filter: AuditFilter = {}): Promise<GrantLifetime[]> {
     const lifetimes = await this.lifetimes(await this.candidatesHeldAt(at));
@@ -86,29 +95,48 @@ export class AuditQueries {
       .sort({ at: 1 })
       .toArray();
     // Events of the same moment in the order they were recorded.
+    // Shown even when altered (a list hides nothing), and reported.
+    for (const event of events) this.matchesItsHash(event);
     return events.sort(inRecordedOrder).filter((event) => eventMatches(event, query));
   }
 
+  /** Whether a chained event still hashes to its `hash` (its link to the others is `keycard audit verify`'s to check). */
+  private matchesItsHash(event: AuditEvent): boolean {
+    const { prevHash, hash } = event;
+    if (typeof prevHash === 'string' && typeof hash === 'string') {
+      if (chainHash(prevHash, event as unknown as Record<string, unknown>) === hash) return true;
+      this.altered.push(`event ${event.chainSeq ?? '?'} (${String(event._id)}) does not match its hash`);
+    } else {
+      this.altered.push(`event ${String(event._id)} is outside the chain`);
+    }
+    return false;
+  }
+
   /**
-   * Grants that may have held access at `at`: those that ended after it (index type_at) and those still active now
-   * (index state_expiresAt). A grant that ended before `at` cannot have held it; one that never ended is active.
+   * Grants that may have held access at `at`, from the events alone (index type_at): those that ended after it, and
+   * those granted by then that had not ended by then. A grant that ended before `at` cannot have held it.
    */
   private async candidatesHeldAt(at: Date): Promise<string[]> {
-    const [ended, active] = await Promise.all([
+    const ids = (filter: Filter<AuditEvent>) =>
       this.records.audit
-        .find({ type: { $in: ENDING_TYPES }, at: { $gt: at } } as Filter<AuditEvent>)
+        .find(filter)
         .project<{ requestId: string }>({ requestId: 1 })
-        .toArray(),
-      this.records.grants.find({ state: 'active' }).project<{ requestId: string }>({ requestId: 1 }).toArray(),
+        .toArray()
+        .then((found) => found.map((event) => event.requestId));
+    const [endedAfter, granted, endedBefore] = await Promise.all([
+      ids({ type: { $in: ENDING_TYPES }, at: { $gt: at } } as Filter<AuditEvent>),
+      ids({ type: 'granted', at: { $lte: at } } as Filter<AuditEvent>),
+      ids({ type: { $in: ENDING_TYPES }, at: { $lte: at } } as Filter<AuditEvent>),
     ]);
-    return [...new Set([...ended, ...active].map((found) => found.requestId))];
+    const ended = new Set(endedBefore);
+    return [...new Set([...endedAfter, ...granted.filter((id) => !ended.has(id))])];
   }
 
   /** The lifetimes of these grants, from their events (index requestId_seq); grants never granted have none. */
   async lifetimes(requestIds: string[]): Promise<GrantLifetime[]> {
     if (requestIds.length === 0) return [];
-    const events = await this.records.audit.find({ requestId: { $in: requestIds.map(String) } }).toArray();
-    events.sort(inRecordedOrder);
+    const read = await this.records.audit.find({ requestId: { $in: requestIds.map(String) } }).toArray();
+    const events = read.filter((event) => this.matchesItsHash(event)).sort(inRecordedOrder);
     const byRequest = new Map<string, AuditEvent[]>();
     for (const event of events) byRequest.set(event.requestId, [...(byRequest.get(event.requestId) ?? []), event]);
     // Events written before they carried the grant's snapshot: the grant document fills in who and what.

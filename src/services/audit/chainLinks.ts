@@ -34,6 +34,8 @@ export type VerifyResult =
       problem: string;
       /** How many events verified before the problem. */
       count: number;
+      /** The signed checkpoint the chain contradicts, when that is the problem. */
+      checkpoint?: string;
     };
 
 export interface PinnedHead {

@@ -1,4 +1,7 @@
-/** Verifying the audit hash chain from its first event, optionally against a head pinned outside the database. */
+/**
+ * Verifying the audit hash chain from its first event, optionally against a head pinned outside the database and
+ * against the signed checkpoints (checkpoints.ts).
+ */
 import type { Collection } from 'mongodb';
 import {
   chainHash,
@@ -10,12 +13,27 @@ import {
   type VerifyResult,
 } from './chainLinks';
 
+/** A head the chain must still hold: a pin an operator wrote down, or a signed checkpoint (named, so verify can say which). */
+export interface Vouched extends PinnedHead {
+  /** Absent for the pinned head; the checkpoint's name otherwise. */
+  checkpoint?: string;
+}
+
 /**
  * Walks the chain from 1: numbers contiguous, each link to the previous hash, each hash recomputed. With `pinned`,
  * the head written down earlier must still be in the chain with the same hash (catches a rewrite to the end and a
- * truncation). Events without a sequence number are outside the chain and fail it too.
+ * truncation). So must every checkpoint: a chain rewritten with every hash recomputed, or cut short, contradicts the
+ * checkpoints signed before, and the first one it contradicts is named. Events without a sequence number are outside
+ * the chain and fail it too.
  */
-export async function verifyChain(events: Collection<ChainableEvent>, pinned?: PinnedHead): Promise<VerifyResult> {
+export async function verifyChain(
+  events: Collection<ChainableEvent>,
+  pinned?: PinnedHead,
+  checkpoints: Vouched[] = [],
+): Promise<VerifyResult> {
+  const vouched: Vouched[] = [...(pinned ? [{ chainSeq: pinned.chainSeq, hash: pinned.hash }] : []), ...checkpoints];
+  const vouchedAt = new Map<number, Vouched[]>();
+  for (const head of vouched) vouchedAt.set(head.chainSeq, [...(vouchedAt.get(head.chainSeq) ?? []), head]);
   let expected = 1;
   let previousHash = GENESIS_HASH;
   let head: ChainHead | undefined;
@@ -49,11 +67,17 @@ export async function verifyChain(events: Collection<ChainableEvent>, pinned?: P
       if (event.hash !== chainHash(previousHash, event)) {
         return fail(seq, `event ${seq} (${String(event._id)}) does not match its hash: it was changed or moved`);
       }
-      if (pinned && seq === pinned.chainSeq && event.hash !== pinned.hash) {
-        return fail(
-          seq,
-          `event ${seq} does not have the pinned hash ${pinned.hash}: the chain was rewritten up to here or later`,
-        );
+      const contradicted = vouchedAt.get(seq)?.find((head) => head.hash !== event.hash);
+      if (contradicted) {
+        return {
+          ...fail(
+            seq,
+            contradicted.checkpoint === undefined
+              ? `event ${seq} does not have the pinned hash ${contradicted.hash}: the chain was rewritten up to here or later`
+              : `event ${seq} does not have the hash ${contradicted.hash} that checkpoint ${contradicted.checkpoint} signed: the chain was rewritten up to here or later`,
+          ),
+          ...(contradicted.checkpoint === undefined ? {} : { checkpoint: contradicted.checkpoint }),
+        };
       }
       previousHash = event.hash;
       head = { chainSeq: seq, hash: event.hash, ...(event.at instanceof Date ? { at: event.at } : {}) };
@@ -63,12 +87,17 @@ export async function verifyChain(events: Collection<ChainableEvent>, pinned?: P
     await cursor.close();
   }
   const count = expected - 1;
-  if (pinned && pinned.chainSeq > count) {
+  const beyond = vouched.filter((head) => head.chainSeq > count).sort((a, b) => a.chainSeq - b.chainSeq)[0];
+  if (beyond) {
     return {
       ok: false,
       firstBadSeq: expected,
-      problem: `the chain ends at ${count} but the pinned head is ${pinned.chainSeq}: events were deleted from the end`,
+      problem:
+        beyond.checkpoint === undefined
+          ? `the chain ends at ${count} but the pinned head is ${beyond.chainSeq}: events were deleted from the end`
+          : `the chain ends at ${count} but checkpoint ${beyond.checkpoint} signed a head at ${beyond.chainSeq}: events were deleted from the end`,
       count,
+      ...(beyond.checkpoint === undefined ? {} : { checkpoint: beyond.checkpoint }),
     };
   }
   // Counted apart from the walk, so events appended while it ran are not mistaken for events outside the chain.
