@@ -27,6 +27,7 @@ import { databaseUrl, grantStory, keycardCli, PROD, type CliResult } from '../su
 import { eventually, recordsIn } from '../support/keycard';
 import { freePort, PROJECT_ROOT, tempDir } from '../support/processes';
 import { awsClientConfig, createPermissionSet, identityCenterEnv, stand } from '../support/stand';
+import { TEST_SIGNING_KEY } from '../support/configEnv';
 
 const kms = () => new KMSClient(awsClientConfig(stand().aws.endpoint));
 const s3 = () => new S3Client({ ...awsClientConfig(stand().aws.endpoint), forcePathStyle: true });
@@ -284,6 +285,7 @@ describe('signed audit checkpoints: the trail survives a database admin', functi
       env: {
         PATH: process.env.PATH,
         ...t.worker,
+        KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
         TEMPORAL_TASK_QUEUE: taskQueue,
         RECONCILE_INTERVAL: '24h',
         OPS_PORT: String(await freePort()),
