@@ -26,7 +26,16 @@ function startWorkerProcess(env: Record<string, string>) {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
+  /** Resolves once the worker says it runs; fails with what it said if it exited first. */
+  async function running(): Promise<void> {
+    await eventually(
+      async () => output,
+      (said) => said.includes('worker running') || child.exitCode !== null,
+      { timeoutMs: 60_000 },
+    );
+    assert.match(output, /worker running/);
+  }
+  return { child, exited, output: () => output, running };
 }
 
 describe('the worker process', function () {
@@ -65,12 +74,7 @@ describe('the worker process', function () {
       KEYCARD_SIGNING_KEY: TEST_SIGNING_KEY,
     });
     try {
-      await eventually(
-        async () => worker.output(),
-        (output) => output.includes('worker running') || worker.child.exitCode !== null,
-        { timeoutMs: 60_000 },
-      );
-      assert.match(worker.output(), /worker running/);
+      await worker.running();
       // The worker created the reconcile schedule: every 5 minutes (the default), overlapping runs skipped.
       const schedule = await devServer.env.client.schedule.getHandle('prod-access-reconcile').describe();
       assert.equal(schedule.spec.intervals?.[0]?.every, 300_000);
@@ -122,12 +126,7 @@ describe('the worker process', function () {
       slack.messagesIn(TEST_APPROVER_CHANNEL).filter((m) => m.text.includes('Keycard cannot revoke access'));
     const probeCalls = () => aws.callsOf('DescribeAccountAssignmentDeletionStatus');
     try {
-      await eventually(
-        async () => worker.output(),
-        (output) => output.includes('worker running') || worker.child.exitCode !== null,
-        { timeoutMs: 60_000 },
-      );
-      assert.match(worker.output(), /worker running/);
+      await worker.running();
       await devServer.env.client.schedule
         .getHandle('prod-access-reconcile')
         .delete()

@@ -11,7 +11,7 @@ import { grantWorkflowId, type AccessRequest, type FrontDoorProof } from '../../
 import { startAccessRequest } from '../../src/requests';
 import { FrontDoorKey } from '../../src/services/frontDoor';
 import { approveUpdate, statusQuery } from '../../src/workflows/definitions';
-import { FakeSlack, visibleText } from '../support/fakeSlack';
+import { visibleText } from '../support/fakeSlack';
 import {
   eventually,
   isAssignedInMoto,
@@ -19,35 +19,24 @@ import {
   newSlackRequest,
   records,
   sendUpdate,
-  startWorker,
   TEST_APPROVER_CHANNEL,
   testFrontDoor,
   testSigner,
-  type TestWorker,
+  workerWithSlackForBlock,
 } from '../support/keycard';
 import { APPROVER } from '../support/slackStand';
 import { stand } from '../support/stand';
 import { temporalWithInput, workflowTaskFailures } from '../support/temporalCli';
 
 describe('Temporal access alone grants nothing: forgeries through the temporal CLI', function () {
-  let slack: FakeSlack;
-  let worker: TestWorker;
+  const world = workerWithSlackForBlock();
   const client = () => stand().devServer.env.client;
-
-  before(async () => {
-    slack = new FakeSlack();
-    await slack.start();
-    worker = await startWorker(stand().devServer.env, { slackApiUrl: slack.apiUrl });
-  });
-  after(async () => {
-    await worker?.stop();
-    await slack?.stop();
-  });
 
   /** The alert about `workflowId` in the approvers' channel (alerts of grants without Slack routing go there too). */
   async function alertAbout(workflowId: string): Promise<string> {
     const alert = await eventually(
-      async () => slack.messagesIn(TEST_APPROVER_CHANNEL).find((message) => visibleText(message).includes(workflowId)),
+      async () =>
+        world.slack.messagesIn(TEST_APPROVER_CHANNEL).find((message) => visibleText(message).includes(workflowId)),
       (found) => found !== undefined,
     );
     return visibleText(alert!);
@@ -64,7 +53,7 @@ describe('Temporal access alone grants nothing: forgeries through the temporal C
   /** A start straight through Temporal: `temporal workflow start --type prodAccess` with this input. */
   async function startByHand(input: AccessRequest & { proof?: unknown }) {
     const { ok, output } = await temporalWithInput(
-      ['start', '--type', 'prodAccess', '--task-queue', worker.taskQueue, '-w', grantWorkflowId(input.requestId)],
+      ['start', '--type', 'prodAccess', '--task-queue', world.worker.taskQueue, '-w', grantWorkflowId(input.requestId)],
       JSON.stringify(input),
     );
     assert.equal(ok, true, output);
@@ -166,7 +155,7 @@ describe('Temporal access alone grants nothing: forgeries through the temporal C
   /** A pending Slack request, started through the front door, once its approval message went out. */
   async function pendingRequest() {
     const { request, userId } = await newSlackRequest();
-    const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
+    const handle = await startAccessRequest(client(), world.worker.taskQueue, request, testSigner());
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.approvers !== undefined,
@@ -177,7 +166,7 @@ describe('Temporal access alone grants nothing: forgeries through the temporal C
   /** An active grant (approved before it started, signed), and its expiry. */
   async function activeGrant() {
     const { request, userId } = await newRequest({ duration: '1h' });
-    const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
+    const handle = await startAccessRequest(client(), world.worker.taskQueue, request, testSigner());
     const status = await eventually(
       () => handle.query(statusQuery),
       (current) => current.state === 'active',

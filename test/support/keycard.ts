@@ -24,6 +24,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { createLogger } from '../../src/logger';
 import { connectMongo } from '../../src/mongo';
 import { CapturedLog } from './capturedLog';
+import { FakeSlack } from './fakeSlack';
 import { TEST_SIGNING_KEY } from './configEnv';
 import { AWS_REGION, awsClientConfig, createIdentityStoreUser, stand, TEST_USER_DOMAIN } from './stand';
 
@@ -166,6 +167,32 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+    },
+  };
+}
+
+/**
+ * For one describe block: a fake Slack and a Keycard worker on the dev server that sends to it, started before the
+ * block's tests and stopped after them.
+ */
+export function workerWithSlackForBlock(): { readonly slack: FakeSlack; readonly worker: TestWorker } {
+  let slack: FakeSlack | undefined;
+  let worker: TestWorker | undefined;
+  before(async () => {
+    slack = new FakeSlack();
+    await slack.start();
+    worker = await startWorker(stand().devServer.env, { slackApiUrl: slack.apiUrl });
+  });
+  after(async () => {
+    await worker?.stop();
+    await slack?.stop();
+  });
+  return {
+    get slack() {
+      return slack as FakeSlack;
+    },
+    get worker() {
+      return worker as TestWorker;
     },
   };
 }

@@ -9,7 +9,6 @@ import type { AccessRequest } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { failingCreation } from '../support/awsFaultProxy';
-import { FakeSlack } from '../support/fakeSlack';
 import {
   assignInMoto,
   eventually,
@@ -19,9 +18,9 @@ import {
   newSlackRequest,
   records,
   startWorker,
-  type TestWorker,
   testSigner,
   sendUpdate,
+  workerWithSlackForBlock,
 } from '../support/keycard';
 import { APPROVER, APPROVER_CHANNEL } from '../support/slackStand';
 import { stand } from '../support/stand';
@@ -38,24 +37,13 @@ async function refused(update: Promise<unknown>, type: string, message: RegExp):
 }
 
 describe('grant branches on the dev server', function () {
-  let slack: FakeSlack;
-  let worker: TestWorker;
+  const world = workerWithSlackForBlock();
   const client = () => stand().devServer.env.client;
-
-  before(async () => {
-    slack = new FakeSlack();
-    await slack.start();
-    worker = await startWorker(stand().devServer.env, { slackApiUrl: slack.apiUrl });
-  });
-  after(async () => {
-    await worker?.stop();
-    await slack?.stop();
-  });
 
   /** A request from Slack by a fresh requester, waiting for an approver (the approvers are known). */
   async function pendingRequest(overrides: Partial<AccessRequest> = {}) {
     const { request, userId } = await newSlackRequest(overrides);
-    const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
+    const handle = await startAccessRequest(client(), world.worker.taskQueue, request, testSigner());
     await eventually(
       () => handle.query(statusQuery),
       (status) => status.approvers !== undefined,
@@ -249,7 +237,7 @@ describe('grant branches on the dev server', function () {
     const { request, userId } = await newRequest();
     failingCreation(aws, 'Received a 404 status error: permission set not provisioned');
     try {
-      const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
+      const handle = await startAccessRequest(client(), world.worker.taskQueue, request, testSigner());
       const final = await handle.result();
       assert.equal(final.state, 'failed');
       assert.match(final.failureReason ?? '', /FAILED.*permission set not provisioned/);
@@ -274,16 +262,16 @@ describe('grant branches on the dev server', function () {
     const { request, userId } = await newSlackRequest({
       slack: { approverChannel: APPROVER_CHANNEL, approvers: [APPROVER, 'S0NOSUCHGROUP'], requestTimeout: '1h' },
     });
-    const handle = await startAccessRequest(client(), worker.taskQueue, request, testSigner());
+    const handle = await startAccessRequest(client(), world.worker.taskQueue, request, testSigner());
     const final = await handle.result();
     assert.equal(final.state, 'failed');
     assert.match(final.failureReason ?? '', /could not read the approvers from Slack: .*no_such_subteam/);
     assert.ok(
-      slack.callsOf('usergroups.users.list').some((call) => call.params.usergroup === 'S0NOSUCHGROUP'),
+      world.slack.callsOf('usergroups.users.list').some((call) => call.params.usergroup === 'S0NOSUCHGROUP'),
       'Slack was asked',
     );
     assert.equal(
-      slack.messagesIn(APPROVER_CHANNEL).filter((m) => m.text.includes(request.requester.email)).length,
+      world.slack.messagesIn(APPROVER_CHANNEL).filter((m) => m.text.includes(request.requester.email)).length,
       0,
       'no approval message went out',
     );

@@ -8,17 +8,15 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, statusQuery } from '../../src/workflows/definitions';
-import { FakeSlack } from '../support/fakeSlack';
 import {
   eventually,
   isAssignedInMoto,
   newRequest,
   newSlackRequest,
   records,
-  startWorker,
-  type TestWorker,
   testSigner,
   sendUpdate,
+  workerWithSlackForBlock,
 } from '../support/keycard';
 import { temporalWithInput, workflowTaskFailures } from '../support/temporalCli';
 import { APPROVER } from '../support/slackStand';
@@ -27,8 +25,7 @@ import { stand } from '../support/stand';
 const MEGABYTE = 'x'.repeat(1024 * 1024);
 
 describe('hostile inputs sent with the temporal CLI', function () {
-  let slack: FakeSlack;
-  let worker: TestWorker;
+  const world = workerWithSlackForBlock();
   let pending: WorkflowHandle;
   let active: WorkflowHandle;
   let activeUser: string;
@@ -36,12 +33,9 @@ describe('hostile inputs sent with the temporal CLI', function () {
   let requesterSlackId: string;
 
   before(async () => {
-    slack = new FakeSlack();
-    await slack.start();
-    worker = await startWorker(stand().devServer.env, { slackApiUrl: slack.apiUrl });
     const { client } = stand().devServer.env;
     const waiting = await newSlackRequest();
-    pending = await startAccessRequest(client, worker.taskQueue, waiting.request, testSigner());
+    pending = await startAccessRequest(client, world.worker.taskQueue, waiting.request, testSigner());
     await eventually(
       () => pending.query(statusQuery),
       (status) => status.approvers !== undefined,
@@ -49,7 +43,7 @@ describe('hostile inputs sent with the temporal CLI', function () {
     const granted = await newRequest({ duration: '1h' });
     requesterSlackId = granted.request.requester.slackUserId;
     activeUser = granted.userId;
-    active = await startAccessRequest(client, worker.taskQueue, granted.request, testSigner());
+    active = await startAccessRequest(client, world.worker.taskQueue, granted.request, testSigner());
     const status = await eventually(
       () => active.query(statusQuery),
       (current) => current.state === 'active',
@@ -59,8 +53,6 @@ describe('hostile inputs sent with the temporal CLI', function () {
   after(async () => {
     for (const handle of [pending, active])
       await handle?.signal('revoke', { by: 'test', reason: 'cleanup' }).catch(() => undefined);
-    await worker?.stop();
-    await slack?.stop();
   });
 
   const rows: { name: string; update: 'approve' | 'deny' | 'extend'; input: () => string; refusal: RegExp }[] = [
@@ -197,7 +189,7 @@ describe('hostile inputs sent with the temporal CLI', function () {
     const { request, userId } = await newRequest({ duration: '1h' });
     const handle = await startAccessRequest(
       stand().devServer.env.client,
-      worker.taskQueue,
+      world.worker.taskQueue,
       request,
       testSigner(stand().devServer.env),
     );
@@ -234,7 +226,7 @@ describe('hostile inputs sent with the temporal CLI', function () {
     it(`a grant started by hand with ${row.name} ends failed, naming it, and assigns nothing`, async () => {
       const id = randomUUID();
       const { ok, output } = await temporalWithInput(
-        ['start', '--type', 'prodAccess', '--task-queue', worker.taskQueue, '-w', `prod-access-${id}`],
+        ['start', '--type', 'prodAccess', '--task-queue', world.worker.taskQueue, '-w', `prod-access-${id}`],
         JSON.stringify(row.input(id)),
       );
       assert.equal(ok, true, output);
