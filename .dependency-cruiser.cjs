@@ -5,7 +5,7 @@
  *   2. src/views       pure Block Kit builders, over the domain
  *   3. src/services    Identity Center, records store, audit chain and queries, reconciler: narrow ports only
  *   4. src/workflows, src/activities (thin wrappers over services), src/slack (Bolt listeners)
- *      with the infrastructure helpers (config, logger, mongo, temporal, embedded, observability) beside them
+ *      with the infrastructure helpers (config, catalogFile, logger, mongo, temporal, embedded, observability) beside them
  *   5. src/runtime     the composition root: builds services and clients from a Config
  *   6. entry points    src/worker.ts, src/main.ts, src/cli/*: nothing imports them
  *      src/demo           `npm run demo`, entry-point-like: it composes the runtime, the Slack app and config with
@@ -13,7 +13,7 @@
  * Rules are written by path so they hold as folders are added or split.
  */
 const INFRASTRUCTURE =
-  '^src/(config|logger|mongo|temporal|embedded|childProcesses|observability|requests|bundleWorkflows)[.]ts$';
+  '^src/(config|catalogFile|logger|mongo|temporal|embedded|childProcesses|observability|requests|bundleWorkflows)[.]ts$';
 const ENTRY_POINT = '^src/(worker|main)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -3,6 +3,8 @@
  * and reports all problems at once, each naming the variable, what is wrong, and an example.
  */
 import { z } from 'zod';
+import { readCatalogFile } from './catalogFile';
+import { catalogTargets, implicitCatalog, type Catalog } from './domain/catalog';
 import { parseDuration } from './domain/duration';
 import type { Target } from './domain/grant';
 import {
@@ -102,6 +104,11 @@ const schema = z.object({
         'must list Slack user ids (U…) and/or user-group ids (S…), comma-separated (example: U0123ABCD,S0456EFGH)',
     })
     .optional(),
+  /**
+   * The target catalog (YAML): several targets, each with its accounts, permission set, durations, requesters and
+   * approvers. Read and validated at start-up; without it, the single-target settings make one implicit target.
+   */
+  CATALOG_FILE: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   OPS_PORT: z.coerce.number().int().min(1).max(65534).default(9464),
   /** The Temporal SDK's own Prometheus exporter; /metrics on OPS_PORT includes it. Default: OPS_PORT + 1. */
@@ -180,7 +187,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 
-export type Config = z.output<typeof schema>;
+export type Config = z.output<typeof schema> & {
+  /** CATALOG_FILE, read and validated by loadConfig; undefined when none is set (see catalogOf). */
+  catalog?: Catalog;
+};
 
 /** Said when the Slack app is started with no Slack settings at all: most likely someone trying Keycard out. */
 export const DEMO_HINT =
@@ -217,9 +227,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   if (result.success && result.data.GRANT_TTL > result.data.MAX_GRANT_DURATION) {
     problems.push('GRANT_TTL must not be longer than MAX_GRANT_DURATION');
   }
+  let catalog: Catalog | undefined;
+  if (result.success && result.data.CATALOG_FILE) {
+    const reading = catalogFileReading(result.data.CATALOG_FILE);
+    problems.push(...reading.problems);
+    catalog = reading.catalog;
+  }
   if (result.success) {
     const { data } = result;
-    problems.push(...lockoutRisks(protectionOf(data), managedTargets(data)));
+    problems.push(...lockoutRisks(protectionOf(data), managedTargets({ ...data, catalog })));
   }
   if (slack) {
     if (!value('SLACK_BOT_TOKEN'))
@@ -236,7 +252,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   const noSlackAtAll =
     slack && !value('SLACK_BOT_TOKEN') && !value('SLACK_SIGNING_SECRET') && !value('SLACK_APP_TOKEN');
   if (problems.length > 0 || !result.success) throw new ConfigError(problems, noSlackAtAll ? DEMO_HINT : undefined);
-  return result.data;
+  return catalog ? { ...result.data, catalog } : result.data;
+}
+
+function catalogFileReading(path: string): { catalog?: Catalog; problems: string[] } {
+  try {
+    return readCatalogFile(path);
+  } catch (error) {
+    return {
+      problems: [
+        `CATALOG_FILE cannot be read: ${(error as Error).message} (example: /etc/keycard/catalog.yaml; \`keycard catalog check FILE\` checks one)`,
+      ],
+    };
+  }
 }
 
 /**
@@ -254,11 +282,48 @@ export function signingKeyOf(config: Pick<Config, 'KEYCARD_SIGNING_KEY'>): strin
 }
 
 /**
- * Every target Keycard grants, revokes and reconciles: today the one of TARGET_ACCOUNT_ID and PERMISSION_SET_ARN. A
- * target catalog adds its targets here, so the start-up lock-out rule, the reconciler and the revoke probe see them.
+ * Every (account, permission set) Keycard grants, revokes and reconciles, each once, so the start-up lock-out rule,
+ * the reconciler and the revoke probe see them all: the catalog's, and the one of TARGET_ACCOUNT_ID and
+ * PERMISSION_SET_ARN, which requests from Slack still use until they choose a catalog target.
  */
-export function managedTargets(config: Pick<Config, 'TARGET_ACCOUNT_ID' | 'PERMISSION_SET_ARN'>): Target[] {
-  return [{ accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN }];
+export function managedTargets(config: Pick<Config, 'TARGET_ACCOUNT_ID' | 'PERMISSION_SET_ARN' | 'catalog'>): Target[] {
+  const single = { accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN };
+  const others = config.catalog ? catalogTargets(config.catalog) : [];
+  return [
+    single,
+    ...others.filter(
+      (target) => target.accountId !== single.accountId || target.permissionSetArn !== single.permissionSetArn,
+    ),
+  ];
+}
+
+/**
+ * The targets people may ask for: CATALOG_FILE's when it is set, else the one implicit target of the single-target
+ * settings (TARGET_ACCOUNT_ID, PERMISSION_SET_ARN, APPROVERS, APPROVER_CHANNEL, GRANT_TTL, MAX_GRANT_DURATION).
+ */
+export function catalogOf(
+  config: Pick<
+    Config,
+    | 'catalog'
+    | 'TARGET_ACCOUNT_ID'
+    | 'PERMISSION_SET_ARN'
+    | 'APPROVERS'
+    | 'APPROVER_CHANNEL'
+    | 'GRANT_TTL'
+    | 'MAX_GRANT_DURATION'
+  >,
+): Catalog {
+  return (
+    config.catalog ??
+    implicitCatalog({
+      accountId: config.TARGET_ACCOUNT_ID,
+      permissionSetArn: config.PERMISSION_SET_ARN,
+      approvers: config.APPROVERS,
+      channel: config.APPROVER_CHANNEL,
+      defaultMs: config.GRANT_TTL,
+      maxMs: config.MAX_GRANT_DURATION,
+    })
+  );
 }
 
 /** The assignments no sweep or bulk revoke may remove (PROTECTED_PRINCIPALS, KEYCARD_PERMISSION_SET_ARN). */

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerAudit } from './audit';
+import { registerCatalog } from './catalog';
 import { registerExtend } from './extend';
 import { printable } from './output';
 import { registerReconcile } from './reconcile';
@@ -21,6 +22,7 @@ export function program(): Command {
   registerReconcile(keycard);
   registerAudit(keycard);
   registerExtend(keycard);
+  registerCatalog(keycard);
   return keycard;
 }
 

@@ -64,6 +64,12 @@ export const Refusal = {
   alreadyRequested: 'AlreadyRequestedError',
   maxDurationExceeded: 'MaxDurationExceededError',
   notAllowed: 'NotAllowedError',
+  /** A target key the catalog does not have. */
+  unknownTarget: 'UnknownTargetError',
+  /** A person outside a target's requesters. */
+  notARequester: 'NotARequesterError',
+  /** A requested duration that is not one. */
+  invalidDuration: 'InvalidDurationError',
   /** No valid proof from Keycard's front door (v3): refused, audited and alerted. */
   noProof: 'FrontDoorProofError',
 } as const;
