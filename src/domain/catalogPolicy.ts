@@ -3,7 +3,7 @@
  * decision like policy.ts's, so the slash command, the request modal and the workflow's validators never disagree.
  */
 import type { Catalog, CatalogTarget } from './catalog';
-import { formatDuration, InvalidDurationError, parseRequestedDuration } from './duration';
+import { formatDuration, InvalidDurationError, MIN_REQUESTED_DURATION_MS, parseDuration } from './duration';
 import { Refusal, type RefusalType } from './errors';
 import type { PolicyDecision } from './policy';
 
@@ -79,10 +79,14 @@ export function durationFor(target: CatalogTarget, asked?: string): { allowed: t
   if (asked === undefined || asked.trim() === '') return { allowed: true, durationMs: target.duration.defaultMs };
   let durationMs: number;
   try {
-    durationMs = parseRequestedDuration(asked);
+    durationMs = parseDuration(asked);
   } catch (error) {
     if (!(error instanceof InvalidDurationError)) throw error;
     return refused(Refusal.invalidDuration, 'That is not a duration; write it like 4h, 90m, 1h30m or 45s.');
+  }
+  // The same floor as every other requested duration (parseRequestedDuration), with words that repeat nothing typed.
+  if (durationMs < MIN_REQUESTED_DURATION_MS) {
+    return refused(Refusal.invalidDuration, 'That is shorter than 1s; ask for at least 1s, like 30m or 2h.');
   }
   const max = formatDuration(target.duration.maxMs);
   if (durationMs > target.duration.maxMs) {
