@@ -227,15 +227,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   if (result.success && result.data.GRANT_TTL > result.data.MAX_GRANT_DURATION) {
     problems.push('GRANT_TTL must not be longer than MAX_GRANT_DURATION');
   }
+  // Read even when other variables are wrong, so every problem is named at once.
   let catalog: Catalog | undefined;
-  if (result.success && result.data.CATALOG_FILE) {
-    const reading = catalogFileReading(result.data.CATALOG_FILE);
+  const catalogFile = value('CATALOG_FILE');
+  if (catalogFile) {
+    const reading = catalogFileReading(catalogFile);
     problems.push(...reading.problems);
     catalog = reading.catalog;
   }
   if (result.success) {
     const { data } = result;
-    problems.push(...lockoutRisks(protectionOf(data), managedTargets({ ...data, catalog })));
+    // The lock-out rule over every managed target: the single target's, then each catalog target's, named by its key.
+    problems.push(...lockoutRisks(protectionOf(data), managedTargets(data)));
+    for (const target of catalog?.targets ?? []) {
+      const pairs = target.accounts.map((account) => ({
+        accountId: account.id,
+        permissionSetArn: target.permissionSetArn,
+      }));
+      problems.push(
+        ...lockoutRisks(protectionOf(data), pairs, `targets.${target.key}.permissionSet in ${data.CATALOG_FILE}`),
+      );
+    }
   }
   if (slack) {
     if (!value('SLACK_BOT_TOKEN'))

@@ -61,19 +61,24 @@ export function isProtected(protection: Protection, assignment: { principalId: s
  * variables to change. A protected principal on a managed target is fine: its assignment is left in place and
  * reported (that is what protection is for).
  */
-export function lockoutRisks(protection: Protection, managedTargets: readonly Target[]): string[] {
-  const problems: string[] = [];
+export function lockoutRisks(
+  protection: Protection,
+  managedTargets: readonly Target[],
+  /** Where the targets are set, as the problems name it (CATALOG_FILE for a catalog's). */
+  setting = 'PERMISSION_SET_ARN',
+): string[] {
+  const problems = new Set<string>();
   for (const target of managedTargets) {
     if (protection.keycardPermissionSetArn === target.permissionSetArn) {
-      problems.push(
-        `PERMISSION_SET_ARN is KEYCARD_PERMISSION_SET_ARN (${target.permissionSetArn}): Keycard would grant and revoke the permission set it runs with itself, and could lock itself out; manage another permission set`,
+      problems.add(
+        `${setting} is KEYCARD_PERMISSION_SET_ARN (${target.permissionSetArn}): Keycard would grant and revoke the permission set it runs with itself, and could lock itself out; manage another permission set`,
       );
     }
     if (protection.permissionSets.includes(target.permissionSetArn)) {
-      problems.push(
-        `PERMISSION_SET_ARN (${target.permissionSetArn}) is listed in PROTECTED_PRINCIPALS: a protected permission set cannot be managed by Keycard; manage another one or remove it from PROTECTED_PRINCIPALS`,
+      problems.add(
+        `${setting} (${target.permissionSetArn}) is listed in PROTECTED_PRINCIPALS: a protected permission set cannot be managed by Keycard; manage another one or remove it from PROTECTED_PRINCIPALS`,
       );
     }
   }
-  return problems;
+  return [...problems];
 }
