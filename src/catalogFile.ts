@@ -35,6 +35,10 @@ const duration = z
     }
   });
 
+/** Slack's limit on an option's text in a menu, where the request modal shows names. */
+const NAME_LIMIT = 75;
+const NAME_TOO_LONG = `is longer than ${NAME_LIMIT} characters, the most a Slack menu shows`;
+
 const SLACK_PRINCIPAL_EXAMPLE = 'Slack user ids (U…, W…) or user group ids (S…)';
 const slackPrincipal = z
   .string(said('is empty', `must be one of ${SLACK_PRINCIPAL_EXAMPLE} (example: S0123ABCD)`))
@@ -49,11 +53,17 @@ const account = z.strictObject({
       ),
     )
     .regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id (example: "111122223333")'),
-  name: z.string(said('is required: the name people see (example: payments-prod)', 'must be text')).min(1),
+  name: z
+    .string(said('is required: the name people see (example: payments-prod)', 'must be text'))
+    .min(1)
+    .max(NAME_LIMIT, NAME_TOO_LONG),
 });
 
 const target = z.strictObject({
-  name: z.string(said('is required: the name people see (example: Production admin)', 'must be text')).min(1),
+  name: z
+    .string(said('is required: the name people see (example: Production admin)', 'must be text'))
+    .min(1)
+    .max(NAME_LIMIT, NAME_TOO_LONG),
   accounts: z
     .array(account, said('is required: the accounts one grant assigns in', 'must be a list of accounts'))
     .min(1, 'must list at least one account'),

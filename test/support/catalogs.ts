@@ -128,6 +128,11 @@ export const CATALOG_MISTAKES: CatalogMistake[] = [
     problems: [`catalog.yaml:6 ${TARGET}.accounts.1.name: is required: the name people see (example: payments-prod)`],
   },
   {
+    mistake: 'a name longer than a Slack menu shows',
+    text: catalogWith({ 3: `    name: ${'Production '.repeat(7)}` }),
+    problems: [`catalog.yaml:3 ${TARGET}.name: is longer than 75 characters, the most a Slack menu shows`],
+  },
+  {
     mistake: 'the same account twice in a target',
     text: catalogWith({ 6: "      - { id: '111122223333', name: payments-prod-again }" }),
     problems: [`catalog.yaml:6 ${TARGET}.accounts.1.id: 111122223333 is listed twice in this target`],
