@@ -8,6 +8,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { z } from 'zod';
 import {
   ACCOUNT_ID_PATTERN,
+  GRANTED_PERMISSION_SET_PATTERN,
   SLACK_CHANNEL_PATTERN,
   SLACK_PRINCIPAL_PATTERN,
   targetKeyProblem,
@@ -17,7 +18,6 @@ import {
   type CatalogTarget,
 } from './domain/catalog';
 import { parseRequestedDuration } from './domain/duration';
-import { PERMISSION_SET_ARN_PATTERN } from './domain/protection';
 
 /** A message for a missing value, and another for a value of the wrong type. */
 const said = (missing: string, wrongType: string) => ({
@@ -75,7 +75,7 @@ const target = z.strictObject({
       ),
     )
     .regex(
-      PERMISSION_SET_ARN_PATTERN,
+      GRANTED_PERMISSION_SET_PATTERN,
       'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
     ),
   duration: z.strictObject(

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { readCatalogFile } from './catalogFile';
-import { catalogTargets, implicitCatalog, type Catalog } from './domain/catalog';
+import { catalogTargets, GRANTED_PERMISSION_SET_PATTERN, implicitCatalog, type Catalog } from './domain/catalog';
 import { parseDuration } from './domain/duration';
 import type { Target } from './domain/grant';
 import {
@@ -64,7 +64,7 @@ const schema = z.object({
   PERMISSION_SET_ARN: z
     .string({ error: 'is required (example: arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef)' })
     .regex(
-      /^arn:aws[a-z-]*:sso:::\S+\/ps-[\w-]+$/,
+      GRANTED_PERMISSION_SET_PATTERN,
       'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
     ),
   SLACK_BOT_TOKEN: z

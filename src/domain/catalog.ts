@@ -10,6 +10,11 @@ import type { Target } from './grant';
 /** A target's key, used in commands (`/prod-access prod-admin …`) and search attributes: short, lowercase, no spaces. */
 export const TARGET_KEY_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+/**
+ * A permission set Keycard grants, as PERMISSION_SET_ARN and a catalog's `permissionSet` accept it: AWS writes
+ * `arn:aws:sso:::permissionSet/ssoins-…/ps-…`; moto, which the tests and the demo use, `…:::instance/ssoins-…/ps-…`.
+ */
+export const GRANTED_PERMISSION_SET_PATTERN = /^arn:aws[a-z-]*:sso:::\S+\/ps-[\w-]+$/;
 /** Who may ask or decide: Slack users (U…, W… in Enterprise Grid) and Slack user groups (S…). */
 export const SLACK_PRINCIPAL_PATTERN = /^[UWS][A-Z0-9]{2,}$/;
 export const SLACK_GROUP_PATTERN = /^S[A-Z0-9]{2,}$/;

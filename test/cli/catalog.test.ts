@@ -7,10 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
-import { keycardCli } from '../support/auditTrail';
+import { targetKey } from '../../src/domain/grant';
+import type { ReconcileSummary } from '../../src/services/reconcile';
+import { databaseUrl, keycardCli } from '../support/auditTrail';
 import { CATALOG_MISTAKES, catalogWith } from '../support/catalogs';
 import { REQUIRED_ENV } from '../support/configEnv';
+import { assignInMoto } from '../support/keycard';
 import { PROJECT_ROOT } from '../support/processes';
+import { createIdentityStoreUser, createPermissionSet, identityCenterEnv, stand } from '../support/stand';
 
 function startUpProblems(catalogFile: string): string[] {
   try {
@@ -86,5 +90,43 @@ describe('keycard catalog check', function () {
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, new RegExp(`^keycard: cannot read ${file}: ENOENT`));
+  });
+
+  it('a catalog target is managed: `keycard reconcile` finds standing access in it, which it does not see without the catalog', async () => {
+    const single = await createPermissionSet('catalog-single');
+    const listed = await createPermissionSet('catalog-listed');
+    const intruder = await createIdentityStoreUser(`catalog-intruder-${path.basename(dir)}@example.com`);
+    await assignInMoto(listed, intruder);
+    const file = path.join(dir, 'managed.yaml');
+    writeFileSync(
+      file,
+      [
+        'targets:',
+        '  listed:',
+        '    name: Listed',
+        `    accounts: [{ id: '${listed.accountId}', name: seed }]`,
+        `    permissionSet: ${listed.permissionSetArn}`,
+        '    duration: { default: 1h, max: 2h }',
+        '    approvers: [S0SRE]',
+      ].join('\n'),
+    );
+    const env = {
+      TEMPORAL_ADDRESS: stand().devServer.address,
+      MONGODB_URL: databaseUrl('catalog'),
+      ...identityCenterEnv(single),
+    };
+    const standing = (summary: ReconcileSummary) =>
+      summary.findings.filter(
+        (finding) =>
+          finding.kind === 'drift' && finding.principalId === intruder && finding.target === targetKey(listed),
+      );
+
+    const without = await keycardCli(env, 'reconcile', '--dry-run', '--json');
+    assert.equal(without.code, 0, without.stdout + without.stderr);
+    assert.deepEqual(standing(JSON.parse(without.stdout) as ReconcileSummary), []);
+
+    const withCatalog = await keycardCli({ ...env, CATALOG_FILE: file }, 'reconcile', '--dry-run', '--json');
+    assert.equal(withCatalog.code, 1, withCatalog.stdout + withCatalog.stderr);
+    assert.equal(standing(JSON.parse(withCatalog.stdout) as ReconcileSummary).length, 1);
   });
 });
