@@ -44,63 +44,72 @@ const slackPrincipal = z
   .string(said('is empty', `must be one of ${SLACK_PRINCIPAL_EXAMPLE} (example: S0123ABCD)`))
   .regex(SLACK_PRINCIPAL_PATTERN, `must be one of ${SLACK_PRINCIPAL_EXAMPLE}, not a name (example: S0123ABCD)`);
 
-const account = z.strictObject({
-  id: z
-    .string(
-      said(
-        'is required: the 12-digit AWS account id (example: "111122223333")',
-        'must be a 12-digit AWS account id in quotes (example: "111122223333")',
-      ),
-    )
-    .regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id (example: "111122223333")'),
-  name: z
-    .string(said('is required: the name people see (example: payments-prod)', 'must be text'))
-    .min(1)
-    .max(NAME_LIMIT, NAME_TOO_LONG),
-});
+const account = z.strictObject(
+  {
+    id: z
+      .string(
+        said(
+          'is required: the 12-digit AWS account id (example: "111122223333")',
+          'must be a 12-digit AWS account id in quotes (example: "111122223333")',
+        ),
+      )
+      .regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id (example: "111122223333")'),
+    name: z
+      .string(said('is required: the name people see (example: payments-prod)', 'must be text'))
+      .min(1, 'is empty')
+      .max(NAME_LIMIT, NAME_TOO_LONG),
+  },
+  said('is empty', `must be an account (example: { id: "111122223333", name: payments-prod })`),
+);
 
-const target = z.strictObject({
-  name: z
-    .string(said('is required: the name people see (example: Production admin)', 'must be text'))
-    .min(1)
-    .max(NAME_LIMIT, NAME_TOO_LONG),
-  accounts: z
-    .array(account, said('is required: the accounts one grant assigns in', 'must be a list of accounts'))
-    .min(1, 'must list at least one account'),
-  permissionSet: z
-    .string(
-      said(
-        'is required: the permission set granted (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+const target = z.strictObject(
+  {
+    name: z
+      .string(said('is required: the name people see (example: Production admin)', 'must be text'))
+      .min(1, 'is empty')
+      .max(NAME_LIMIT, NAME_TOO_LONG),
+    accounts: z
+      .array(account, said('is required: the accounts one grant assigns in', 'must be a list of accounts'))
+      .min(1, 'must list at least one account'),
+    permissionSet: z
+      .string(
+        said(
+          'is required: the permission set granted (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+          'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+        ),
+      )
+      .regex(
+        GRANTED_PERMISSION_SET_PATTERN,
         'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
       ),
-    )
-    .regex(
-      GRANTED_PERMISSION_SET_PATTERN,
-      'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
+    duration: z.strictObject(
+      {
+        default: duration,
+        max: duration,
+        choices: z
+          .array(duration, said('is empty', 'must be a list of durations (example: [1h, 2h, 4h])'))
+          .min(1, 'must list at least one duration, or be left out')
+          .optional(),
+      },
+      said('is required (example: { default: 4h, max: 8h })', 'must be a map (example: { default: 4h, max: 8h })'),
     ),
-  duration: z.strictObject(
-    {
-      default: duration,
-      max: duration,
-      choices: z
-        .array(duration, said('is empty', 'must be a list of durations (example: [1h, 2h, 4h])'))
-        .min(1, 'must list at least one duration, or be left out')
-        .optional(),
-    },
-    said('is required (example: { default: 4h, max: 8h })', 'must be a map (example: { default: 4h, max: 8h })'),
+    requesters: z
+      .array(slackPrincipal, said('is empty: list who may ask, or leave it out to let everyone ask', 'must be a list'))
+      .min(1, 'must list at least one user or group, or be left out to let everyone ask')
+      .optional(),
+    approvers: z
+      .array(slackPrincipal, said(`is required: the ${SLACK_PRINCIPAL_EXAMPLE} who decide`, 'must be a list'))
+      .min(1, `must list at least one approver: ${SLACK_PRINCIPAL_EXAMPLE}`),
+    channel: z
+      .string(said('is empty: give a channel id, or leave it out to use APPROVER_CHANNEL', 'must be a channel id'))
+      .regex(SLACK_CHANNEL_PATTERN, 'must be a channel id, not a name (example: C0123456789)')
+      .optional(),
+  },
+  said(
+    'is empty: a target needs a name, accounts, a permission set, a duration and approvers',
+    'must be a map: a target’s name, accounts, permission set, duration and approvers',
   ),
-  requesters: z
-    .array(slackPrincipal, said('is empty: list who may ask, or leave it out to let everyone ask', 'must be a list'))
-    .min(1, 'must list at least one user or group, or be left out to let everyone ask')
-    .optional(),
-  approvers: z
-    .array(slackPrincipal, said(`is required: the ${SLACK_PRINCIPAL_EXAMPLE} who decide`, 'must be a list'))
-    .min(1, `must list at least one approver: ${SLACK_PRINCIPAL_EXAMPLE}`),
-  channel: z
-    .string(said('is empty: give a channel id, or leave it out to use APPROVER_CHANNEL', 'must be a channel id'))
-    .regex(SLACK_CHANNEL_PATTERN, 'must be a channel id, not a name (example: C0123456789)')
-    .optional(),
-});
+);
 
 const root = z.strictObject(
   {

@@ -133,6 +133,20 @@ export const CATALOG_MISTAKES: CatalogMistake[] = [
     problems: [`catalog.yaml:3 ${TARGET}.name: is longer than 75 characters, the most a Slack menu shows`],
   },
   {
+    mistake: 'an account written as its id alone',
+    text: catalogWith({ 6: "      - '444455556666'" }),
+    problems: [
+      `catalog.yaml:6 ${TARGET}.accounts.1: must be an account (example: { id: "111122223333", name: payments-prod })`,
+    ],
+  },
+  {
+    mistake: 'a target that is not a map',
+    text: 'targets:\n  prod-admin: arn:aws:sso:::permissionSet/ssoins-1/ps-1\n',
+    problems: [
+      'catalog.yaml:2 targets.prod-admin: must be a map: a target’s name, accounts, permission set, duration and approvers',
+    ],
+  },
+  {
     mistake: 'the same account twice in a target',
     text: catalogWith({ 6: "      - { id: '111122223333', name: payments-prod-again }" }),
     problems: [`catalog.yaml:6 ${TARGET}.accounts.1.id: 111122223333 is listed twice in this target`],
