@@ -13,7 +13,8 @@ import {
   type Extension,
   type ProofAction,
 } from './domain/grant';
-import { withoutProof, type FrontDoorKey } from './services/frontDoor';
+import { withoutProof } from './domain/proof';
+import type { FrontDoorKey } from './services/frontDoor';
 import { searchAttributes } from './workflows/definitions';
 import type { prodAccess } from './workflows';
 

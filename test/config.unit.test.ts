@@ -1,19 +1,11 @@
 /** The one configuration loader: defaults, every problem named at once, and the checks across variables. */
 import assert from 'node:assert/strict';
 import { ConfigError, loadAuditConfig, loadConfig, loadOperatorConfig, signingKeyOf } from '../src/config';
-import { REQUIRED_ENV } from './support/configEnv';
+import { configProblems, REQUIRED_ENV } from './support/configEnv';
 
 const valid: Record<string, string> = REQUIRED_ENV;
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('the configuration was accepted');
-}
+const problems = configProblems;
 
 describe('configuration from the environment', function () {
   it('fills in the documented defaults', () => {

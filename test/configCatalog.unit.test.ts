@@ -4,22 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseCatalog } from '../src/catalogFile';
-import { catalogOf, ConfigError, loadConfig, managedTargets } from '../src/config';
+import { catalogOf, loadConfig, managedTargets } from '../src/config';
 import { CATALOG_MISTAKES, catalogWith, VALID_CATALOG } from './support/catalogs';
-import { REQUIRED_ENV } from './support/configEnv';
+import { configProblems, REQUIRED_ENV } from './support/configEnv';
 
 const HOUR = 3_600_000;
 const ADMIN_SET = 'arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    assert.ok(error instanceof ConfigError);
-    return error.problems;
-  }
-  assert.fail('the configuration was accepted');
-}
+const problems = configProblems;
 
 describe('the target catalog at start-up (CATALOG_FILE)', function () {
   let dir: string;

@@ -12,8 +12,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FrontDoorProof, ProofAction } from '../domain/grant';
 
-export { withoutProof } from '../domain/proof';
-
 /** A request proof is fresh for this long around the workflow's start. */
 export const REQUEST_PROOF_MAX_AGE_MS = 5 * 60_000;
 /** Clocks of the front door and the Temporal server may differ by this much. */

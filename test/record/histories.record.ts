@@ -67,15 +67,23 @@ describe('recording workflow histories for the replay test', function () {
     await slack?.stop();
   });
 
-  /** Records `name` unless a recording of that name exists (histories of older versions are kept as they are). */
-  function recording(story: string, tell: (start: typeof startRequest) => Promise<WorkflowHandle>) {
-    const name = `prod-access-${VERSION}-${story}`;
+  /**
+   * Records `name` from the workflow `run` ran to its end, unless a recording of that name exists (histories of older
+   * versions are kept as they are; RERECORD=1 overwrites).
+   */
+  function recordOnce(name: string, run: () => Promise<string>) {
     it(`records ${name}`, async function () {
-      const file = path.join(HISTORIES, `${name}.json`);
-      if (existsSync(file) && !process.env.RERECORD) this.skip();
+      if (existsSync(path.join(HISTORIES, `${name}.json`)) && !process.env.RERECORD) this.skip();
+      await save(env(), await run(), name);
+    });
+  }
+
+  /** A grant's story, recorded as `prod-access-<version>-<story>`. */
+  function recording(story: string, tell: (start: typeof startRequest) => Promise<WorkflowHandle>) {
+    recordOnce(`prod-access-${VERSION}-${story}`, async () => {
       const handle = await tell(startRequest);
       await handle.result().catch(() => undefined);
-      await save(env(), handle.workflowId, name);
+      return handle.workflowId;
     });
   }
 
@@ -218,16 +226,14 @@ describe('recording workflow histories for the replay test', function () {
 
   /** Records `lookup-requester-<version>-<story>` unless it exists: a lookup of `email` run to its end. */
   function lookupRecording(story: string, email: () => Promise<string>) {
-    const name = `lookup-requester-${LOOKUP_VERSION}-${story}`;
-    it(`records ${name}`, async function () {
-      if (existsSync(path.join(HISTORIES, `${name}.json`)) && !process.env.RERECORD) this.skip();
+    recordOnce(`lookup-requester-${LOOKUP_VERSION}-${story}`, async () => {
       const workflowId = `prod-access-lookup-recorded-${randomUUID().slice(0, 8)}`;
       await env().client.workflow.execute('lookupRequester', {
         taskQueue: worker.taskQueue,
         workflowId,
         args: [await email()],
       });
-      await save(env(), workflowId, name);
+      return workflowId;
     });
   }
 
