@@ -10,6 +10,21 @@ export interface Target {
   permissionSetArn: string;
 }
 
+/**
+ * A catalog target as a request names it (requests since `catalog-targets`): its key (ProdAccessTarget), the name
+ * people read, the permission set, every account one grant assigns it in, and the rule that let the person ask. The
+ * request's `target` is its first account, so readers of older statuses keep working.
+ */
+export interface RequestedTarget {
+  key: string;
+  name: string;
+  permissionSetArn: string;
+  /** In the catalog's order; one grant assigns in each and revokes each. */
+  accounts: { id: string; name: string }[];
+  /** Why this person may ask, for the audit trail: 'everyone', or the `requesters` entry that matched (U… or S…). */
+  requesterRule: string;
+}
+
 export interface Requester {
   slackUserId: string;
   email: string;
@@ -68,7 +83,10 @@ export interface AccessRequest {
   requestId: string;
   requester: Requester;
   reason: string;
+  /** Where access is granted; with a catalog target, its first account (catalogTarget lists every one). */
   target: Target;
+  /** The catalog target asked for (Slack requests since `catalog-targets`): every account, its key and name. */
+  catalogTarget?: RequestedTarget;
   /** How long access lasts once granted, e.g. '4h'. Defaults to DEFAULT_GRANT_DURATION. */
   duration?: string;
   /** Who approved the request before the workflow started (operator- or API-started grants). */
@@ -200,6 +218,8 @@ interface GrantStatusBase {
   state: GrantState;
   requester: Requester;
   target: Target;
+  /** The catalog target, when the request named one: the grant covers every one of its accounts. */
+  catalogTarget?: RequestedTarget;
   reason: string;
   duration: string;
   approvedBy?: string;
@@ -319,6 +339,24 @@ export function grantWorkflowId(requestId: string): string {
 /** The ProdAccessTarget search-attribute value and the key the records index targets by. */
 export function targetKey(target: Target): string {
   return `${target.accountId}/${target.permissionSetArn}`;
+}
+
+/** Every (account, permission set) a grant covers: each account of its catalog target, or its one target. */
+export function grantedTargets(grant: { target: Target; catalogTarget?: RequestedTarget }): Target[] {
+  const catalogTarget = grant.catalogTarget;
+  if (!catalogTarget || catalogTarget.accounts.length === 0) return [grant.target];
+  return catalogTarget.accounts.map((account) => ({
+    accountId: account.id,
+    permissionSetArn: catalogTarget.permissionSetArn,
+  }));
+}
+
+/**
+ * The ProdAccessTarget a grant publishes: its catalog target's key; grants without one (operators', older ones)
+ * publish targetKey(target), `<account>/<permission set>`.
+ */
+export function publishedTargetKey(grant: { target: Target; catalogTarget?: RequestedTarget }): string {
+  return grant.catalogTarget?.key ?? targetKey(grant.target);
 }
 
 /** Who Keycard itself is in the audit trail when nobody pressed a button (expiry, retries). */
