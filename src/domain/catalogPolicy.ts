@@ -2,7 +2,7 @@
  * Which target a person may ask for, and for how long: pure functions over the catalog (catalog.ts), returning a
  * decision like policy.ts's, so the slash command, the request modal and the workflow's validators never disagree.
  */
-import type { Catalog, CatalogTarget } from './catalog';
+import { SLACK_GROUP_PATTERN, type Catalog, type CatalogTarget } from './catalog';
 import { formatDuration, InvalidDurationError, MIN_REQUESTED_DURATION_MS, parseDuration } from './duration';
 import { Refusal, type RefusalType } from './errors';
 import type { PolicyDecision } from './policy';
@@ -96,4 +96,23 @@ export function durationFor(target: CatalogTarget, asked?: string): { allowed: t
     );
   }
   return { allowed: true, durationMs };
+}
+
+/**
+ * The rule that lets this person ask for this target, for the audit trail (RequestedTarget.requesterRule):
+ * 'everyone' when the target lists no requesters, else the entry that matched (the person's own id before a group
+ * holding them, in the catalog's order); undefined when none does (mayRequestTarget refuses them).
+ */
+export function requesterRuleFor(target: CatalogTarget, facts: RequesterFacts): string | undefined {
+  if (!target.requesters) return 'everyone';
+  if (target.requesters.includes(facts.person)) return facts.person;
+  return target.requesters.find((principal) => isAmong([principal], facts));
+}
+
+/** The Slack user groups a catalog names as requesters: what must be expanded before requestableTargets can answer. */
+export function requesterGroups(catalog: Catalog): string[] {
+  const groups = catalog.targets
+    .flatMap((target) => target.requesters ?? [])
+    .filter((id) => SLACK_GROUP_PATTERN.test(id));
+  return [...new Set(groups)];
 }

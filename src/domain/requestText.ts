@@ -3,6 +3,8 @@
  * of an extension or a denial. Pure, so every refusal is tested here; the Slack edge answers with these messages
  * before anything reaches a workflow.
  */
+import { IMPLICIT_TARGET_KEY, type Catalog, type CatalogTarget } from './catalog';
+import { durationFor, targetByKey } from './catalogPolicy';
 import { formatDuration, InvalidDurationError, MIN_REQUESTED_DURATION_MS, parseRequestedDuration } from './duration';
 
 export const MAX_REASON_LENGTH = 500;
@@ -106,4 +108,77 @@ export function readReason(text: unknown, whenMissing: string): ReadReason {
  */
 function everyNumberBelowOne(written: string): boolean {
   return (written.match(/\d+(?:\.\d+)?/g) ?? []).every((number) => Number(number) < 1);
+}
+
+/**
+ * `/prod-access [target] [duration] <reason>` read against the catalog:
+ * - complete: one target (named, or the only one), its duration (durationFor) and a reason: the request can start;
+ * - incomplete: the request modal must ask what is missing (several targets and none named, or no reason), with
+ *   what was typed carried into it;
+ * - a refusal: a target word that names no target, a duration the target does not grant, a reason too long.
+ * Who may ask for the target is decided after (mayRequestTarget), once the person's groups are known.
+ */
+export type CatalogRequestText =
+  | { ok: true; complete: true; target: CatalogTarget; durationMs: number; reason: string }
+  | { ok: true; complete: false; target?: CatalogTarget; durationMs?: number; reason: string }
+  | { ok: false; message: string };
+
+const CATALOG_HOW_TO_ASK =
+  'Ask like this: `/prod-access prod-admin 2h debugging the checkout 500s`, or `/prod-access help` for the targets you can request.';
+
+/** A first word that starts with a digit and ends with a unit letter (2h, 90m, 1h30m) is meant as a duration. */
+const LOOKS_LIKE_DURATION = /^\d[\d.a-z]*[a-z]$/i;
+
+export function parseCatalogRequest(text: string, catalog: Catalog): CatalogRequestText {
+  let rest = (text ?? '').trim();
+  let target: CatalogTarget | undefined = catalog.targets.length === 1 ? catalog.targets[0] : undefined;
+  const first = (words: string) => words.split(/\s+/)[0] ?? '';
+  const after = (words: string, word: string) => words.slice(word.length).trim();
+
+  const word = first(rest);
+  // The implicit target's key is never typed: "default settings broke" is a reason, not a target and a reason.
+  const named = catalog.targets.find(
+    (candidate) => candidate.key === word.toLowerCase() && candidate.key !== IMPLICIT_TARGET_KEY,
+  );
+  if (named) {
+    target = named;
+    rest = after(rest, word);
+  } else if (word !== '' && !LOOKS_LIKE_DURATION.test(word) && LOOKS_LIKE_DURATION.test(first(after(rest, word)))) {
+    // "<word> <duration> …" can only mean a target: a reason does not put a duration second.
+    const unknown = targetByKey(catalog, word.toLowerCase());
+    if (!unknown.allowed) return { ok: false, message: `${unknown.message} ${CATALOG_HOW_TO_ASK}` };
+  }
+
+  let durationMs: number | undefined;
+  const durationWord = first(rest);
+  if (durationWord !== '' && LOOKS_LIKE_DURATION.test(durationWord)) {
+    if (target) {
+      const duration = durationFor(target, durationWord);
+      if (!duration.allowed) return { ok: false, message: duration.message };
+      durationMs = duration.durationMs;
+    } else {
+      // Which target's limits apply is chosen in the modal; here it need only be a duration Keycard can grant.
+      const duration = readRequestedDuration(durationWord, Math.max(...catalog.targets.map((t) => t.duration.maxMs)));
+      if (!duration.ok) return duration;
+      durationMs = duration.durationMs;
+    }
+    rest = after(rest, durationWord);
+  }
+
+  if (rest === '')
+    return { ok: true, complete: false, ...(target ? { target } : {}), ...optionalDuration(durationMs), reason: '' };
+  const reason = readReason(rest, `Include a reason: why do you need production access? ${HOW_TO_ASK}`);
+  if (!reason.ok) return reason;
+  if (!target) return { ok: true, complete: false, ...optionalDuration(durationMs), reason: reason.reason };
+  return {
+    ok: true,
+    complete: true,
+    target,
+    durationMs: durationMs ?? target.duration.defaultMs,
+    reason: reason.reason,
+  };
+}
+
+function optionalDuration(durationMs: number | undefined): { durationMs?: number } {
+  return durationMs === undefined ? {} : { durationMs };
 }

@@ -5,6 +5,8 @@ import {
   durationFor,
   mayRequestTarget,
   requestableTargets,
+  requesterGroups,
+  requesterRuleFor,
   targetByKey,
   type GroupMembers,
 } from '../../src/domain/catalogPolicy';
@@ -160,4 +162,32 @@ describe('the target a key names', function () {
       else assert.deepEqual(decision, { allowed: true, target: answer });
     });
   }
+});
+
+describe('the rule that lets a person ask, for the audit trail', function () {
+  const rows: [string, string, CatalogTarget, string | undefined][] = [
+    ['everyone, for a target with no requesters', 'U0EVE', STAGING, 'everyone'],
+    ['the group that holds the person', 'U0ALICE', ADMIN, 'S0ENGINEERS'],
+    ['the person’s own id', 'U0CAROL', ADMIN, 'U0CAROL'],
+    [
+      'the person’s own id before a group that also holds them',
+      'U0BOB',
+      target('both', 'Both', { requesters: ['S0ENGINEERS', 'U0BOB'] }),
+      'U0BOB',
+    ],
+    ['none, for someone outside every entry', 'U0EVE', ADMIN, undefined],
+    ['none, for a group that was not expanded', 'U0EVE', BILLING, undefined],
+  ];
+  for (const [name, person, asked, rule] of rows) {
+    it(name, () => {
+      assert.equal(requesterRuleFor(asked, { person, groupMembers: GROUPS }), rule);
+    });
+  }
+
+  it('the groups to expand are the requester groups, each once, users left out', () => {
+    const catalog: Catalog = {
+      targets: [ADMIN, BILLING, target('again', 'Again', { requesters: ['S0FINANCE', 'U0DAN'] })],
+    };
+    assert.deepEqual(requesterGroups(catalog), ['S0ENGINEERS', 'S0FINANCE']);
+  });
 });
