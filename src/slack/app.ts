@@ -36,6 +36,7 @@ export type SlackAppConfig = Pick<
   | 'TARGET_ACCOUNT_ID'
   | 'PERMISSION_SET_ARN'
   | 'KEYCARD_SIGNING_KEY'
+  | 'catalog'
 >;
 
 export interface SlackAppOptions {

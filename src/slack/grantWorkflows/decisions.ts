@@ -20,7 +20,7 @@ export function createDecisions({
   temporal,
   logger,
   frontDoor,
-}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'approve' | 'deny' | 'extend' | 'revoke'> {
+}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'approve' | 'deny' | 'extend' | 'revoke' | 'withdraw'> {
   const signer = { frontDoor, signer: SLACK_SIGNER };
   /** Runs a decision update; the workflow's validator says why it refuses. */
   async function decide(workflowId: string, update: () => Promise<unknown>): Promise<Refusal> {
@@ -79,6 +79,31 @@ export function createDecisions({
         if (error instanceof WorkflowNotFoundError) return 'This grant no longer exists.';
         logger.error({ err: error, workflowId }, 'could not revoke from Slack');
         return 'Keycard could not revoke just now. Try again, or ask an operator to run the CLI revoke.';
+      }
+    },
+
+    /**
+     * Cancel request (`/prod-access cancel`, the button on the confirmation): the `revoke` signal, which withdraws a
+     * request still pending, sent only for its requester. The check is here, not in the button: anyone can click a
+     * button whose value they copied.
+     */
+    async withdraw(workflowId, by) {
+      if (!workflowId) return 'This button does not belong to a Keycard request.';
+      const handle = temporal.workflow.getHandle(workflowId);
+      try {
+        const status = await handle.query(statusQuery);
+        if (status.requester.slackUserId !== by) {
+          return 'Only the person who asked can cancel this request. Nothing was changed.';
+        }
+        if (status.state !== 'pending') {
+          return `This request is no longer waiting (${outcomeLine(status)}); there is nothing to cancel.`;
+        }
+        await handle.signal(revokeSignal, { by, reason: 'withdrawn by the requester' });
+        return undefined;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return 'This request no longer exists.';
+        logger.error({ err: error, workflowId }, 'could not withdraw a request from Slack');
+        return 'Keycard could not cancel your request just now. Try again in a minute.';
       }
     },
   };

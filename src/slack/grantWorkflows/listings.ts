@@ -14,7 +14,7 @@ const STATUS_QUERY_TIMEOUT_MS = 5_000;
 
 export function createListings({
   temporal,
-}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'existingLease' | 'liveGrantsOf' | 'listings'> {
+}: GrantWorkflowsOptions): Pick<GrantWorkflows, 'existingLease' | 'pendingOf' | 'liveGrantsOf' | 'listings'> {
   async function listing(execution: WorkflowExecutionInfo): Promise<GrantListing> {
     const attributes = execution.typedSearchAttributes;
     const base: GrantListing = {
@@ -55,18 +55,26 @@ export function createListings({
   }
 
   return {
-    async existingLease(email, target) {
-      const query = grantQuery({
-        requester: email,
-        target: targetKey(target),
-        state: ['pending', 'active'],
-        running: true,
-      });
-      for await (const execution of temporal.workflow.list({ query })) {
-        const state = execution.typedSearchAttributes.get(searchAttributes.state);
-        if (state === 'pending' || state === 'active') return { workflowId: execution.workflowId, state };
+    async existingLease(email, targetKeys) {
+      // One query per form of the key: grantQuery names one target, and the forms are few (a key, its accounts).
+      for (const target of new Set(targetKeys)) {
+        const query = grantQuery({ requester: email, target, state: ['pending', 'active'], running: true });
+        for await (const execution of temporal.workflow.list({ query })) {
+          const state = execution.typedSearchAttributes.get(searchAttributes.state);
+          if (state === 'pending' || state === 'active') return { workflowId: execution.workflowId, state };
+        }
       }
       return undefined;
+    },
+
+    async pendingOf(email) {
+      const workflowIds: string[] = [];
+      const query = grantQuery({ requester: email, state: 'pending', running: true });
+      for await (const execution of temporal.workflow.list({ query })) {
+        workflowIds.push(execution.workflowId);
+        if (workflowIds.length >= 20) break;
+      }
+      return workflowIds;
     },
 
     async liveGrantsOf(email) {

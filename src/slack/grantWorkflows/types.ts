@@ -1,6 +1,6 @@
 /** What the Slack listeners ask of Temporal (see index.ts), as types the parts and the fakes share. */
 import type { Client } from '@temporalio/client';
-import type { AccessRequest, Decision, Extension, IdentityCenterUserName, Target } from '../../domain/grant';
+import type { AccessRequest, Decision, Extension, IdentityCenterUserName } from '../../domain/grant';
 import type { Logger } from '../../logger';
 import type { FrontDoorKey } from '../../services/frontDoor';
 import type { GrantFilter } from '../../workflows/visibility';
@@ -22,11 +22,18 @@ export interface GrantWorkflows {
   extend(workflowId: string, extension: Extension): Promise<Refusal>;
   /** Ends access early when `by` is the requester or an approver and something is left to end. */
   revoke(workflowId: string, by: string): Promise<Refusal>;
-  /** A pending or active grant of this person on this target. */
+  /**
+   * A pending or active grant of this person on any of these ProdAccessTarget values (a catalog key, and the
+   * `<account>/<permission set>` grants started before the catalog published).
+   */
   existingLease(
     email: string,
-    target: Target,
+    targetKeys: readonly string[],
   ): Promise<{ workflowId: string; state: 'pending' | 'active' } | undefined>;
+  /** The workflow ids of this person's requests still waiting for a decision (running, pending), at most 20. */
+  pendingOf(email: string): Promise<string[]>;
+  /** Withdraws a request still pending, when `by` is its requester (approvers deny instead). */
+  withdraw(workflowId: string, by: string): Promise<Refusal>;
   /** The person's active grants, from search attributes only, at most 20. */
   liveGrantsOf(email: string): Promise<HomeGrant[]>;
   /** Grants matching the filter, newest first, each filled in from its `status` query. */

@@ -3,7 +3,10 @@
  * submissions), events. Each one acks first and does one thing, with what it needs passed in.
  */
 import type { App } from '@slack/bolt';
+import { catalogOf } from '../../config';
 import type { Logger } from '../../logger';
+import { GroupMembersCache } from '../groupMembers';
+import { requestStarter } from '../startRequest';
 import type { GrantWorkflows } from '../grantWorkflows';
 import type { SlackWorkspace } from '../workspace';
 import { registerActions } from './actions';
@@ -21,8 +24,12 @@ export interface ListenerDependencies {
 }
 
 export function registerListeners(app: App, { settings, grants, logger, workspace }: ListenerDependencies): void {
-  registerCommands(app, { settings, grants, logger, workspace });
+  // One short memory of the requester groups for the command and the modal's submission.
+  const groups = new GroupMembersCache(logger);
+  const catalog = catalogOf(settings);
+  const start = requestStarter({ settings, grants, workspace, now: () => new Date() });
+  registerCommands(app, { settings, grants, logger, workspace, groups });
   registerActions(app, { grants });
-  registerViews(app, { settings, grants });
+  registerViews(app, { settings, grants, requests: { catalog, groups, start, logger } });
   registerEvents(app, { approverChannel: settings.APPROVER_CHANNEL as string, grants, workspace });
 }

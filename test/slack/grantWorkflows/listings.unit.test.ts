@@ -11,8 +11,7 @@ import { searchAttributes } from '../../../src/workflows/definitions';
 import { grantStatus, REQUESTER } from '../../views/grantStatus';
 import { quietLogger } from '../listeners/fakes';
 
-const TARGET = { accountId: '123456789012', permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-admin' };
-const TARGET_KEY = `${TARGET.accountId}/${TARGET.permissionSetArn}`;
+const TARGET_KEY = '123456789012/arn:aws:sso:::permissionSet/ssoins-1/ps-admin';
 
 function execution(workflowId: string, attributes: Record<string, unknown>, startTime: string, running = true) {
   const byName = new Map(Object.entries(attributes));
@@ -62,7 +61,7 @@ describe('grants from Temporal’s visibility', function () {
     const { grants, queries } = temporalListing([
       execution('prod-access-aaaaaaaa', { [state]: 'active' }, '2026-01-05T10:00:00Z'),
     ]);
-    assert.deepEqual(await grants.existingLease('alice@example.com', TARGET), {
+    assert.deepEqual(await grants.existingLease('alice@example.com', [TARGET_KEY]), {
       workflowId: 'prod-access-aaaaaaaa',
       state: 'active',
     });
@@ -72,16 +71,36 @@ describe('grants from Temporal’s visibility', function () {
     ]);
   });
 
+  it('looks for a lease by the catalog key, then by the form grants started before the catalog published', async () => {
+    const { grants, queries } = temporalListing([]);
+    assert.equal(await grants.existingLease('alice@example.com', ['prod-admin', TARGET_KEY, 'prod-admin']), undefined);
+    assert.deepEqual(
+      queries.map((query) => query.split(' AND ').at(-1)),
+      [`${target} = "prod-admin"`, `${target} = "${TARGET_KEY}"`],
+      'each form once',
+    );
+  });
+
+  it('lists a person’s pending requests, running ones only', async () => {
+    const { grants, queries } = temporalListing([
+      execution('prod-access-aaaaaaaa', { [state]: 'pending' }, '2026-01-05T10:00:00Z'),
+    ]);
+    assert.deepEqual(await grants.pendingOf('alice@example.com'), ['prod-access-aaaaaaaa']);
+    assert.deepEqual(queries, [
+      `ExecutionStatus = 'Running' AND ${state} = "pending" AND ${requester} = "alice@example.com"`,
+    ]);
+  });
+
   it('ignores an execution whose state moved on since visibility indexed it', async () => {
     const { grants } = temporalListing([
       execution('prod-access-aaaaaaaa', { [state]: 'revoked' }, '2026-01-05T10:00:00Z'),
     ]);
-    assert.equal(await grants.existingLease('alice@example.com', TARGET), undefined);
+    assert.equal(await grants.existingLease('alice@example.com', [TARGET_KEY]), undefined);
   });
 
   it('refuses to query by a value with quotes rather than let it change the query', async () => {
     const { grants, queries } = temporalListing([]);
-    await assert.rejects(grants.existingLease(`x" OR "1"="1`, TARGET), /refusing a visibility query value/);
+    await assert.rejects(grants.existingLease(`x" OR "1"="1`, [TARGET_KEY]), /refusing a visibility query value/);
     assert.deepEqual(queries, []);
   });
 

@@ -6,6 +6,10 @@ import type { GrantWorkflows } from '../../../src/slack/grantWorkflows';
 import { prodAccessCommand } from '../../../src/slack/listeners/commands';
 import type { RequestSettings } from '../../../src/slack/listeners/commands/request';
 import { requestIdFor } from '../../../src/slack/requestId';
+import { GroupMembersCache } from '../../../src/slack/groupMembers';
+import { CANCEL_REQUEST_ACTION, REQUEST_MODAL } from '../../../src/views/requestModal';
+import type { ModalView } from '@slack/web-api';
+import type { Catalog, CatalogTarget } from '../../../src/domain/catalog';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -38,15 +42,30 @@ const SETTINGS: RequestSettings = {
 };
 const NOW = new Date('2026-01-05T10:00:00.000Z');
 
-async function slash(text: string, { user = REQUESTER, answers = {} as Partial<GrantWorkflows> } = {}) {
+async function slash(
+  text: string,
+  {
+    user = REQUESTER,
+    answers = {} as Partial<GrantWorkflows>,
+    settings = SETTINGS,
+    groups = undefined as Record<string, string[]> | undefined,
+  } = {},
+) {
   const timeline = new Timeline();
   const grants = fakeGrants(timeline, answers);
-  const listener = prodAccessCommand({ settings: SETTINGS, grants, logger: quietLogger(), workspace, now: () => NOW });
+  const listener = prodAccessCommand({
+    settings,
+    grants,
+    logger: quietLogger(),
+    workspace,
+    groups: new GroupMembersCache(quietLogger()),
+    now: () => NOW,
+  });
   await listener({
     command: { text, user_id: user, team_id: TEAM, trigger_id: 'trigger-1' },
     ack: fakeAck(timeline),
     respond: fakeRespond(timeline),
-    client: fakeClient(timeline),
+    client: fakeClient(timeline, groups),
   });
   const seen = timeline.entries
     .filter((entry) => entry.what === 'ack' || entry.what === 'respond')
@@ -55,11 +74,13 @@ async function slash(text: string, { user = REQUESTER, answers = {} as Partial<G
 }
 
 describe('/prod-access <reason>', function () {
-  it('acks with a refusal that says what to write, and asks nothing of Temporal', async () => {
-    const { timeline, seen } = await slash('   ');
-    assert.equal(timeline.order()[0], 'ack');
-    assert.match(String(seen[0]), /^Include a reason: why do you need production access\?/);
-    assert.deepEqual(timeline.order(), ['ack']);
+  it('with no reason, acks at once and opens the request modal, asking nothing of Temporal', async () => {
+    const { timeline } = await slash('   ');
+    assert.deepEqual(timeline.order(), ['ack', 'views.open']);
+    const { trigger_id, view } = timeline.of('views.open')[0][0] as { trigger_id: string; view: ModalView };
+    assert.equal(trigger_id, 'trigger-1');
+    assert.equal(view.callback_id, REQUEST_MODAL.callbackId);
+    assert.equal(view.private_metadata, requestIdFor(TEAM, 'trigger-1'));
   });
 
   it('refuses a duration over the maximum in the ack', async () => {
@@ -76,6 +97,12 @@ describe('/prod-access <reason>', function () {
       'Checking your Identity Center account…',
       `Your request for 2h of production access is waiting for an approver in <#${APPROVER_CHANNEL}>. You will get a DM when it is decided.`,
     ]);
+    const confirmation = timeline.of('respond')[0][0] as { blocks?: unknown };
+    assert.match(
+      JSON.stringify(confirmation.blocks),
+      new RegExp(`"${CANCEL_REQUEST_ACTION}".*"value":"prod-access-${request.requestId}"`),
+      'the Cancel request button carries the workflow id',
+    );
     assert.equal(request.requestId, requestIdFor(TEAM, 'trigger-1'));
     assert.deepEqual(request.requester, {
       slackUserId: REQUESTER,
@@ -96,6 +123,17 @@ describe('/prod-access <reason>', function () {
     });
     assert.deepEqual(request.limits, { maxTotalDuration: '12h', expiryWarning: '15m' });
     assert.equal(request.requestedAt, NOW.toISOString());
+    assert.deepEqual(request.catalogTarget, {
+      key: 'default',
+      name: 'Production access',
+      permissionSetArn: SETTINGS.PERMISSION_SET_ARN,
+      accounts: [{ id: SETTINGS.TARGET_ACCOUNT_ID, name: SETTINGS.TARGET_ACCOUNT_ID }],
+      requesterRule: 'everyone',
+    });
+    assert.deepEqual(timeline.of('grants.existingLease')[0], [
+      'alice@example.com',
+      ['default', `${SETTINGS.TARGET_ACCOUNT_ID}/${SETTINGS.PERMISSION_SET_ARN}`],
+    ]);
     assert.deepEqual(timeline.of('grants.identityCenterUserFor')[0], ['alice@example.com', request.requestId]);
   });
 
@@ -115,7 +153,7 @@ describe('/prod-access <reason>', function () {
     });
     assert.equal(
       seen[1],
-      `You already have a request for this access waiting for an approver in <#${APPROVER_CHANNEL}>. Nothing new was requested.`,
+      `You already have a request for production access waiting for an approver in <#${APPROVER_CHANNEL}>. Nothing new was requested.`,
     );
     assert.deepEqual(timeline.of('grants.start'), []);
     assert.deepEqual(timeline.of('grants.extend'), []);
@@ -130,7 +168,7 @@ describe('/prod-access <reason>', function () {
     ]);
     assert.equal(
       seen[1],
-      `You already have this access; your request went to the approvers in <#${APPROVER_CHANNEL}> as an extension of 2h.`,
+      `You already have production access; your request went to the approvers in <#${APPROVER_CHANNEL}> as an extension of 2h.`,
     );
     assert.deepEqual(timeline.of('grants.start'), []);
   });
@@ -144,7 +182,7 @@ describe('/prod-access <reason>', function () {
     });
     assert.equal(
       seen[1],
-      'You already have this access. Keycard could not ask for more: An extension is already waiting for the approvers.',
+      'You already have production access. Keycard could not ask for more: An extension is already waiting for the approvers.',
     );
   });
 
@@ -205,6 +243,7 @@ describe('/prod-access <reason>', function () {
       grants: fakeGrants(timeline),
       logger: quietLogger(),
       workspace,
+      groups: new GroupMembersCache(quietLogger()),
       now: () => new Date(now),
     });
     const ask = (user: string) =>
@@ -342,5 +381,136 @@ describe('/prod-access history', function () {
       },
     });
     assert.equal(responses[0].text, 'Keycard could not read your grants just now. Try again in a minute.');
+  });
+});
+
+/** Two targets: admin for the engineers' group, read-only for everyone, each with its approvers and channel. */
+const ENGINEERS = 'S0ENGINEERS';
+function catalogTarget(key: string, name: string, overrides: Partial<CatalogTarget> = {}): CatalogTarget {
+  return {
+    key,
+    name,
+    accounts: [
+      { id: '111122223333', name: 'payments-prod' },
+      { id: '444455556666', name: 'checkout-prod' },
+    ],
+    permissionSetArn: `arn:aws:sso:::permissionSet/ssoins-1/ps-${key}`,
+    duration: { defaultMs: HOUR, maxMs: 8 * HOUR, choicesMs: [HOUR, 2 * HOUR] },
+    approvers: ['U0SRE'],
+    ...overrides,
+  };
+}
+const ADMIN = catalogTarget('prod-admin', 'Production admin', {
+  requesters: [ENGINEERS],
+  approvers: ['S0SRE', 'U0BOB'],
+  channel: 'C0PAYMENTS',
+});
+const READ = catalogTarget('prod-read', 'Production read-only', {
+  accounts: [{ id: '111122223333', name: 'payments-prod' }],
+});
+const CATALOG: Catalog = { targets: [ADMIN, READ] };
+const WITH_CATALOG: RequestSettings = { ...SETTINGS, catalog: CATALOG };
+const ENGINEER_GROUPS = { [ENGINEERS]: [REQUESTER] };
+
+describe('/prod-access with a catalog', function () {
+  it('without a target word, opens the modal with only the targets the person may request', async () => {
+    const { timeline } = await slash('fix the queue', {
+      settings: WITH_CATALOG,
+      user: APPROVER,
+      groups: ENGINEER_GROUPS,
+    });
+    assert.deepEqual(timeline.order(), ['ack', 'usergroups.users.list', 'views.open']);
+    const { view } = timeline.of('views.open')[0][0] as { view: ModalView };
+    assert.match(JSON.stringify(view), /"prod-read"/);
+    assert.doesNotMatch(JSON.stringify(view), /"prod-admin"/, 'the approver is no engineer');
+    assert.match(JSON.stringify(view), /"initial_value":"fix the queue"/);
+  });
+
+  it('routes a named target to its approvers and channel, with every account and the rule that let the person ask', async () => {
+    const { timeline, seen } = await slash('prod-admin 2h fix the queue', {
+      settings: WITH_CATALOG,
+      groups: ENGINEER_GROUPS,
+    });
+    const request = timeline.of('grants.start')[0][0] as AccessRequest;
+    assert.deepEqual(request.slack, {
+      approverChannel: 'C0PAYMENTS',
+      approvers: ['S0SRE', 'U0BOB'],
+      requestTimeout: '1h',
+    });
+    assert.equal(request.duration, '2h');
+    assert.deepEqual(request.target, { accountId: '111122223333', permissionSetArn: ADMIN.permissionSetArn });
+    assert.deepEqual(request.catalogTarget, {
+      key: 'prod-admin',
+      name: 'Production admin',
+      permissionSetArn: ADMIN.permissionSetArn,
+      accounts: ADMIN.accounts,
+      requesterRule: ENGINEERS,
+    });
+    assert.deepEqual(timeline.of('grants.existingLease')[0][1], [
+      'prod-admin',
+      `111122223333/${ADMIN.permissionSetArn}`,
+      `444455556666/${ADMIN.permissionSetArn}`,
+    ]);
+    assert.equal(
+      seen[1],
+      'Your request for 2h of Production admin is waiting for an approver in <#C0PAYMENTS>. You will get a DM when it is decided.',
+    );
+  });
+
+  it('a target without a channel is decided in APPROVER_CHANNEL, for its default duration', async () => {
+    const { timeline } = await slash('prod-read look at logs', { settings: WITH_CATALOG });
+    const request = timeline.of('grants.start')[0][0] as AccessRequest;
+    assert.equal(request.slack?.approverChannel, APPROVER_CHANNEL);
+    assert.equal(request.duration, '1h');
+    assert.equal(request.catalogTarget?.requesterRule, 'everyone');
+  });
+
+  it('refuses a person outside the target’s requesters with what they may ask for, and starts nothing', async () => {
+    const { timeline, seen } = await slash('prod-admin fix the queue', { settings: WITH_CATALOG, user: APPROVER });
+    assert.equal(
+      seen[1],
+      'You cannot request Production admin (prod-admin). You can request: Production read-only (prod-read). Nothing was requested.',
+    );
+    assert.deepEqual(timeline.of('grants.start'), []);
+    assert.deepEqual(timeline.of('users.info'), [], 'refused before anything about the person is read');
+  });
+
+  it('refuses a target word that is no target, with the known ones', async () => {
+    const { timeline, seen } = await slash('prod-amdin 2h fix', { settings: WITH_CATALOG });
+    assert.match(String(seen[0]), /^There is no target "prod-amdin"\. Known targets: prod-admin, prod-read\./);
+    assert.deepEqual(timeline.order(), ['ack']);
+  });
+
+  it('refuses a duration above the target’s max', async () => {
+    const { seen } = await slash('prod-read 9h fix', { settings: WITH_CATALOG });
+    assert.equal(seen[0], 'Production read-only is granted for at most 8h; ask for 8h or less.');
+  });
+});
+
+describe('/prod-access help', function () {
+  it('lists only the targets the person may request', async () => {
+    const { responses } = await slash('help', { settings: WITH_CATALOG, user: APPROVER, groups: ENGINEER_GROUPS });
+    assert.match(String(responses[0].text), /Production read-only\* \(`prod-read`\)/);
+    assert.doesNotMatch(String(responses[0].text), /prod-admin/);
+  });
+});
+
+describe('/prod-access cancel', function () {
+  it('withdraws each of the person’s pending requests', async () => {
+    const { timeline, responses } = await slash('cancel', {
+      answers: { pendingOf: async () => [WORKFLOW_ID, `${WORKFLOW_ID}0`] },
+    });
+    assert.deepEqual(timeline.of('grants.pendingOf'), [['alice@example.com']]);
+    assert.deepEqual(timeline.of('grants.withdraw'), [
+      [WORKFLOW_ID, REQUESTER],
+      [`${WORKFLOW_ID}0`, REQUESTER],
+    ]);
+    assert.equal(responses[0].text, 'Cancelled 2 of your requests waiting for an approver; nothing was granted.');
+  });
+
+  it('says when there is nothing to cancel', async () => {
+    const { timeline, responses } = await slash('cancel');
+    assert.equal(responses[0].text, 'You have no request waiting for an approver; nothing was cancelled.');
+    assert.deepEqual(timeline.of('grants.withdraw'), []);
   });
 });

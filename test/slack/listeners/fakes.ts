@@ -53,6 +53,8 @@ export function fakeGrants(timeline: Timeline, answers: Partial<GrantWorkflows> 
     extend: recorded('extend', async () => undefined),
     revoke: recorded('revoke', async () => undefined),
     existingLease: recorded('existingLease', async () => undefined),
+    pendingOf: recorded('pendingOf', async () => []),
+    withdraw: recorded('withdraw', async () => undefined),
     liveGrantsOf: recorded('liveGrantsOf', async () => []),
     listings: recorded('listings', async () => []),
   };

@@ -1,7 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ACTIONS } from '../../../views';
 import type { GrantWorkflows } from '../../grantWorkflows';
+import { CANCEL_REQUEST_ACTION } from '../../../views/requestModal';
 import { approveButton } from './approve';
+import { cancelRequestButton } from './cancelRequest';
 import { denyButton } from './deny';
 import { requestExtensionButton } from './requestExtension';
 import { revokeButton } from './revoke';
@@ -12,4 +14,5 @@ export function registerActions(app: App, { grants }: { grants: GrantWorkflows }
   app.action<BlockAction<ButtonAction>>(ACTIONS.deny, denyButton());
   app.action<BlockAction<ButtonAction>>(ACTIONS.requestExtension, requestExtensionButton());
   app.action<BlockAction<ButtonAction>>(ACTIONS.revoke, revokeButton({ grants }));
+  app.action<BlockAction<ButtonAction>>(CANCEL_REQUEST_ACTION, cancelRequestButton({ grants }));
 }
