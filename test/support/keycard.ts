@@ -8,7 +8,7 @@ import {
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../src/activities';
-import { laterLeaseFrom } from '../../src/activities/leases';
+import { laterLeaseFrom, laterLeasesFrom } from '../../src/activities/leases';
 import { Reconciler, type ReconcileMode, type ReconcilePolicy } from '../../src/services/reconcile';
 import { createSlackClient, SlackNotifier } from '../../src/activities/slack';
 import { GrantRecords } from '../../src/services/records';
@@ -97,6 +97,8 @@ export interface WorkerOptions {
   slackApiUrl?: string;
   /** Assignments the worker's grants never make or remove (PROTECTED_PRINCIPALS). */
   protection?: Protection;
+  /** GROUP_MEMBERS_CACHE in milliseconds (default 30 s); 0 reads a user group at every click. */
+  groupMembersCacheMs?: number;
 }
 
 /** Starts a Keycard worker on its own task queue against `env`, with activities pointed at the stand. */
@@ -114,7 +116,11 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
     pollIntervalMs: 200,
     callsPerSecond: DEFAULT_IDENTITY_CENTER_RATE,
   });
-  const slack = slackApiUrl ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl)) : undefined;
+  const slack = slackApiUrl
+    ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl), {
+        groupMembersCacheMs: options.groupMembersCacheMs,
+      })
+    : undefined;
   const reconciler = options.reconcile
     ? new Reconciler(
         {
@@ -153,6 +159,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
         mode: options.reconcile?.mode ?? 'report',
       },
       leases: laterLeaseFrom(env.client),
+      leasesPerTarget: laterLeasesFrom(env.client),
       frontDoor: testFrontDoor,
       protection: options.protection,
       alertChannel: slackApiUrl ? TEST_APPROVER_CHANNEL : undefined,
