@@ -15,7 +15,14 @@ import { GrantRecords } from '../../src/services/records';
 import { createIdentityCenter } from '../../src/runtime/identityCenter';
 import { createKeycardWorker, DEFAULT_IDENTITY_CENTER_RATE, type KeycardWorker } from '../../src/runtime/keycardWorker';
 import { signalRevokeFrom, workflowStateFrom } from '../../src/runtime/temporalPorts';
-import type { AccessRequest, Decision, Extension } from '../../src/domain/grant';
+import {
+  grantedTargets,
+  type AccessRequest,
+  type Decision,
+  type Extension,
+  type RequestedTarget,
+  type Target,
+} from '../../src/domain/grant';
 import type { Protection } from '../../src/domain/protection';
 import { signedUpdate, type RequestSigner } from '../../src/requests';
 import { FrontDoorKey } from '../../src/services/frontDoor';
@@ -236,6 +243,34 @@ export function newSlackRequest(overrides: Partial<AccessRequest> = {}): ReturnT
     slack: { approverChannel: TEST_APPROVER_CHANNEL, approvers: ['U0APPROVER'], requestTimeout: '1h' },
     ...overrides,
   });
+}
+
+/** A second account of the stand's organisation; moto assigns in any account id. */
+export const CHECKOUT_ACCOUNT = '444455556666';
+
+/** A catalog target of the stand's permission set in two accounts: the seeded one, then CHECKOUT_ACCOUNT. */
+export function twoAccountTarget(key = 'prod-admin'): { catalogTarget: RequestedTarget; targets: Target[] } {
+  const { seed } = stand();
+  const catalogTarget: RequestedTarget = {
+    key,
+    name: 'Production admin',
+    permissionSetArn: seed.permissionSetArn,
+    accounts: [
+      { id: seed.accountId, name: 'payments-prod' },
+      { id: CHECKOUT_ACCOUNT, name: 'checkout-prod' },
+    ],
+    requesterRule: 'everyone',
+  };
+  return { catalogTarget, targets: grantedTargets({ target: targetOf(catalogTarget), catalogTarget }) };
+}
+
+/** The request fields that name `catalogTarget`: it, and its first account as `target`. */
+export function forCatalogTarget(catalogTarget: RequestedTarget): Pick<AccessRequest, 'catalogTarget' | 'target'> {
+  return { catalogTarget, target: targetOf(catalogTarget) };
+}
+
+function targetOf(catalogTarget: RequestedTarget): Target {
+  return { accountId: catalogTarget.accounts[0].id, permissionSetArn: catalogTarget.permissionSetArn };
 }
 
 /** One user's assignment on a target, as the SSO Admin API names it. */
