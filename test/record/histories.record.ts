@@ -255,6 +255,25 @@ describe('recording workflow histories for the replay test', function () {
     return handle;
   });
 
+  recording('two-accounts-carried-on', async (start) => {
+    const { catalogTarget } = twoAccountTarget();
+    const first = await start({ ...forCatalogTarget(catalogTarget), duration: '1h' });
+    await active(first.handle);
+    // A later grant of the same person covers the payments account only: at the first's expiry it stays.
+    const paymentsOnly = { ...catalogTarget, key: 'payments-admin', accounts: [catalogTarget.accounts[0]] };
+    const later = await start({
+      ...forCatalogTarget(paymentsOnly),
+      duration: '2h',
+      requester: first.request.requester,
+      requestId: `recorded-later-${randomUUID().slice(0, 8)}`,
+    });
+    await active(later.handle);
+    await first.handle.result();
+    await later.handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await later.handle.result();
+    return first.handle;
+  });
+
   recording('approver-refused-at-click', async (start) => {
     slack.userGroups.set('S0RECORDED', ['U0STAYS', 'U0LEAVES']);
     const { handle } = await start(
