@@ -22,6 +22,7 @@ import {
   viewSubmissionPayload,
   type SignedResponse,
   type SigningOptions,
+  type ViewStateValue,
 } from './slackRequests';
 import { stand, createIdentityStoreUser } from './stand';
 
@@ -62,6 +63,17 @@ export interface SlackStand {
     workflowId: string,
     values: Record<string, Record<string, string>>,
   ): Promise<SignedResponse>;
+  /**
+   * A correctly signed submission of a modal Keycard opened (`view` as views.open got it), with `values` as Slack
+   * puts them in view.state.values (a select's choice as `{ type: 'static_select', selected_option: { value } }`).
+   */
+  submitView(
+    user: string,
+    view: Record<string, unknown>,
+    values: Record<string, Record<string, ViewStateValue>>,
+  ): Promise<SignedResponse>;
+  /** The modal Keycard opened with this trigger id, once views.open got it. */
+  openedView(triggerId: string): Promise<Record<string, unknown>>;
   /** The grant workflow a `/prod-access` with this trigger id starts (the team is the fake Slack's T0TEST). */
   workflowIdOf(triggerId: string): string;
   /** A new requester's `/prod-access <reason>`, once its approval message is in the approvers' channel. */
@@ -141,6 +153,23 @@ export async function startSlackStand(
       );
       const payload = viewSubmissionPayload({ user, callbackId, privateMetadata: workflowId, values: typed });
       return postSigned(eventsUrl, interactionBody(payload), { secret: SIGNING_SECRET });
+    },
+    async submitView(user, view, values) {
+      const payload = viewSubmissionPayload({
+        user,
+        callbackId: String(view.callback_id),
+        privateMetadata: String(view.private_metadata),
+        values,
+        view,
+      });
+      return postSigned(eventsUrl, interactionBody(payload), { secret: SIGNING_SECRET });
+    },
+    async openedView(triggerId) {
+      const call = await eventually(
+        async () => slack.callsOf('views.open').find((opened) => opened.params.trigger_id === triggerId),
+        (found) => found !== undefined,
+      );
+      return JSON.parse(String(call?.params.view)) as Record<string, unknown>;
     },
     workflowIdOf,
     async pendingRequest(reason = 'checking the queue backlog') {

@@ -150,11 +150,19 @@ export function blockActionPayload(click: ButtonClick): Record<string, unknown> 
   };
 }
 
+/** One input's state in a view_submission, as Slack sends it. */
+export interface ViewStateValue {
+  type: string;
+  value?: string | null;
+  selected_option?: { value: string; text?: Record<string, unknown> } | null;
+}
+
 export function viewSubmissionPayload(options: {
   user: string;
   callbackId: string;
   privateMetadata: string;
-  values: Record<string, Record<string, { type: string; value: string }>>;
+  /** Per input block, per action: what was typed (`value`) or chosen (a select's `selected_option`). */
+  values: Record<string, Record<string, ViewStateValue>>;
   /** The modal as it was opened (its id, title, blocks); the fields above win. */
   view?: Record<string, unknown>;
   origin?: RequestOrigin;
