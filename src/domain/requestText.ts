@@ -152,7 +152,12 @@ export function parseCatalogRequest(text: string, catalog: Catalog): CatalogRequ
   let durationMs: number | undefined;
   const durationWord = first(rest);
   if (durationWord !== '' && LOOKS_LIKE_DURATION.test(durationWord)) {
-    if (target) {
+    if (target?.key === IMPLICIT_TARGET_KEY) {
+      // Without a catalog, the refusals of before, which repeat what was typed; a catalog target's name its own max.
+      const duration = readRequestedDuration(durationWord, target.duration.maxMs);
+      if (!duration.ok) return duration;
+      durationMs = duration.durationMs;
+    } else if (target) {
       const duration = durationFor(target, durationWord);
       if (!duration.allowed) return { ok: false, message: duration.message };
       durationMs = duration.durationMs;

@@ -103,6 +103,13 @@ const rows: [string, Catalog, string, Expected][] = [
   ],
   ['the implicit target with no reason: the modal', IMPLICIT, '', { complete: false, target: DEFAULT, reason: '' }],
   [
+    'the implicit target: a duration over the max is refused in the words of before',
+    IMPLICIT,
+    '9h fix',
+    { refused: /^9h is longer than the 8h Keycard grants at most\. Ask for 8h or less\.$/ },
+  ],
+  ['the implicit target: a word that is no duration', IMPLICIT, '2x fix', { refused: /^"2x" is not a duration/ }],
+  [
     'a word that is no target before a duration is refused with the known targets',
     MANY,
     'prod-amdin 2h fix',

@@ -58,7 +58,7 @@ describe('a second request for access one already holds or awaits', function () 
     );
     await listedAs(first.workflowId, 'pending');
     const second = await slash(requester.slackUserId, 'second ask');
-    assert.match(second.reply, /already have a request for this access waiting/);
+    assert.match(second.reply, /already have a request for production access waiting/);
     await s.assertNotStarted(second.triggerId);
     assert.equal((await requestsOf(requester.slackUserId)).length, 1);
     await client().workflow.getHandle(first.workflowId).cancel();
@@ -79,7 +79,10 @@ describe('a second request for access one already holds or awaits', function () 
     );
     await listedAs(first.workflowId, 'active');
     const second = await slash(requester.slackUserId, '2h the outage is not over');
-    assert.match(second.reply, /already have this access; your request went to the approvers .* as an extension of 2h/);
+    assert.match(
+      second.reply,
+      /already have production access; your request went to the approvers .* as an extension of 2h/,
+    );
     await s.assertNotStarted(second.triggerId);
     const status = await handle.query(statusQuery);
     assert.equal(status.pendingExtension?.duration, '2h');
