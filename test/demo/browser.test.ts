@@ -101,4 +101,28 @@ describe('the demo workspace in a browser', function () {
       .waitFor(SHOWN);
     assert.deepEqual(pageErrors, []);
   });
+
+  it('asks through the request modal: /prod-access alone opens it, and what is typed there reaches the approvers', async function () {
+    this.timeout(120_000);
+    await become('Alice');
+    await page.locator('[data-pane^="channel:"]').click();
+    await page.locator('#command').fill('/prod-access');
+    await page.locator('#command').press('Enter');
+    const modal = page.locator('#modal');
+    await modal.locator('.modal-title', { hasText: 'Request access' }).waitFor(SHOWN);
+    assert.equal(await modal.locator('select').first().inputValue(), 'default', 'the one target is chosen');
+    await modal.locator('textarea').fill('rotating the demo key');
+    await modal.getByRole('button', { name: 'Ask approvers' }).click();
+    await modal.waitFor({ state: 'detached', ...SHOWN });
+    await pane()
+      .locator('.message', { hasText: 'requests production access' })
+      .filter({ hasText: 'rotating the demo key' })
+      .waitFor(SHOWN);
+    await page.locator('[data-pane="dm"]').click();
+    await pane()
+      .locator('.message', { hasText: 'is waiting for an approver' })
+      .getByRole('button', { name: 'Cancel request' })
+      .waitFor(SHOWN);
+    assert.deepEqual(pageErrors, []);
+  });
 });
