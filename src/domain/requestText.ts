@@ -143,8 +143,13 @@ export function parseCatalogRequest(text: string, catalog: Catalog): CatalogRequ
   if (named) {
     target = named;
     rest = after(rest, word);
-  } else if (word !== '' && !LOOKS_LIKE_DURATION.test(word) && LOOKS_LIKE_DURATION.test(first(after(rest, word)))) {
-    // "<word> <duration> …" can only mean a target: a reason does not put a duration second.
+  } else if (
+    !isImplicit(catalog) &&
+    word !== '' &&
+    !LOOKS_LIKE_DURATION.test(word) &&
+    LOOKS_LIKE_DURATION.test(first(after(rest, word)))
+  ) {
+    // With a catalog, "<word> <duration> …" is meant as a target; without one there is no target word to mistype.
     const unknown = targetByKey(catalog, word.toLowerCase());
     if (!unknown.allowed) return { ok: false, message: `${unknown.message} ${CATALOG_HOW_TO_ASK}` };
   }
@@ -182,6 +187,10 @@ export function parseCatalogRequest(text: string, catalog: Catalog): CatalogRequ
     durationMs: durationMs ?? target.duration.defaultMs,
     reason: reason.reason,
   };
+}
+
+function isImplicit(catalog: Catalog): boolean {
+  return catalog.targets.length === 1 && catalog.targets[0].key === IMPLICIT_TARGET_KEY;
 }
 
 function optionalDuration(durationMs: number | undefined): { durationMs?: number } {

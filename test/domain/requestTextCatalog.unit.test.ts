@@ -101,6 +101,12 @@ const rows: [string, Catalog, string, Expected][] = [
     'default settings broke',
     { complete: true, target: DEFAULT, durationMs: 4 * HOUR, reason: 'default settings broke' },
   ],
+  [
+    'the implicit target: a word then a duration is a reason, as before',
+    IMPLICIT,
+    'fix 2h outage',
+    { complete: true, target: DEFAULT, durationMs: 4 * HOUR, reason: 'fix 2h outage' },
+  ],
   ['the implicit target with no reason: the modal', IMPLICIT, '', { complete: false, target: DEFAULT, reason: '' }],
   [
     'the implicit target: a duration over the max is refused in the words of before',

@@ -426,6 +426,31 @@ describe('/prod-access with a catalog', function () {
     assert.match(JSON.stringify(view), /"initial_value":"fix the queue"/);
   });
 
+  it('tells the person how to ask in one line when Slack will not open the modal in time', async () => {
+    const timeline = new Timeline();
+    const client = fakeClient(timeline);
+    client.views.open = async () => {
+      throw Object.assign(new Error('An API error occurred: expired_trigger_id'), {
+        data: { error: 'expired_trigger_id' },
+      });
+    };
+    await prodAccessCommand({
+      settings: WITH_CATALOG,
+      grants: fakeGrants(timeline),
+      logger: quietLogger(),
+      workspace,
+      groups: new GroupMembersCache(quietLogger()),
+    })({
+      command: { text: 'fix', user_id: REQUESTER, team_id: TEAM, trigger_id: 'trigger-1' },
+      ack: fakeAck(timeline),
+      respond: fakeRespond(timeline),
+      client,
+    });
+    const [[answer]] = timeline.of('respond') as [[RespondArguments]];
+    assert.match(String(answer.text), /^Keycard could not open the request form in time\. .*Nothing was requested\.$/);
+    assert.deepEqual(timeline.of('grants.start'), []);
+  });
+
   it('routes a named target to its approvers and channel, with every account and the rule that let the person ask', async () => {
     const { timeline, seen } = await slash('prod-admin 2h fix the queue', {
       settings: WITH_CATALOG,

@@ -35,7 +35,7 @@ export function prodAccessCommand({ settings, grants, logger, workspace, groups,
     help: requestHelp({ catalog: catalogOf(settings), groups }),
     cancel: cancelRequests({ grants, logger, workspace }),
   };
-  const request = requestAccess({ settings, grants, workspace, groups, now });
+  const request = requestAccess({ settings, grants, workspace, groups, logger, now });
   return async (args: SlashCommand): Promise<void> => {
     const word = args.command.text.trim().toLowerCase();
     await (Object.hasOwn(subcommands, word) ? subcommands[word] : request)(args);

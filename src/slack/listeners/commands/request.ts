@@ -4,6 +4,7 @@
  * Either way the person must be among the target's requesters, or nothing reaches the approvers.
  */
 import { catalogOf, type Config } from '../../../config';
+import type { Logger } from '../../../logger';
 import { mayRequestTarget, requestableTargets } from '../../../domain/catalogPolicy';
 import { parseCatalogRequest } from '../../../domain/requestText';
 import { requestModal } from '../../../views/requestModal';
@@ -36,15 +37,39 @@ export interface RequestDependencies {
   grants: GrantWorkflows;
   workspace: () => Promise<SlackWorkspace>;
   groups: GroupMembersCache;
+  logger?: Pick<Logger, 'warn'>;
   now?: () => Date;
 }
 
-export function requestAccess({ settings, grants, workspace, groups, now = () => new Date() }: RequestDependencies) {
+type ViewsOpen = Parameters<SlashCommand['client']['views']['open']>[0];
+
+export function requestAccess({
+  settings,
+  grants,
+  workspace,
+  groups,
+  logger,
+  now = () => new Date(),
+}: RequestDependencies) {
   const catalog = catalogOf(settings);
   const start = requestStarter({ settings, grants, workspace, now });
   const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
   // Per person, in this process: a flood from one person never reaches Slack's API, Temporal or Identity Center.
   const perPerson = new RollingLimit(settings.REQUEST_RATE_LIMIT, REQUEST_RATE_WINDOW_MS, () => now().getTime());
+
+  /** Slack refuses a trigger id older than 3 s (expired_trigger_id): the person is told how to ask without the form. */
+  async function openModal(client: SlashCommand['client'], respond: SlashCommand['respond'], view: ViewsOpen) {
+    try {
+      await client.views.open(view);
+    } catch (error) {
+      logger?.warn({ err: error }, 'could not open the request modal');
+      await respond(
+        ephemeral(
+          'Keycard could not open the request form in time. Type /prod-access again, or ask in one line: `/prod-access <target> [duration] <reason>` (`/prod-access help` lists your targets). Nothing was requested.',
+        ),
+      );
+    }
+  }
 
   return async ({ command, ack, respond, client }: SlashCommand): Promise<void> => {
     const parsed = parseCatalogRequest(command.text, catalog);
@@ -80,7 +105,7 @@ export function requestAccess({ settings, grants, workspace, groups, now = () =>
         return;
       }
       const { target, durationMs, reason } = parsed;
-      await client.views.open({
+      await openModal(client, respond, {
         trigger_id: command.trigger_id,
         view: requestModal({
           targets,
