@@ -144,10 +144,7 @@ describe('a revoke that fails for a day, through time skipping', function () {
     const final = await result;
     assert.equal(final.state, 'revoked');
     assert.equal(final.ending, 'expired');
-    assert.deepEqual(
-      await Promise.all(targets.map((target) => isAssignedInMoto(userId, target))),
-      [false, false],
-    );
+    assert.deepEqual(await Promise.all(targets.map((target) => isAssignedInMoto(userId, target))), [false, false]);
     const payments = aws
       .callsOf('DeleteAccountAssignment')
       .filter((call) => call.input.PrincipalId === userId && call.input.TargetId === targets[0].accountId);
