@@ -104,7 +104,7 @@ describe('the Slack front door with a target catalog, end to end', function () {
     );
   }
 
-  it('/prod-access alone opens the modal with the targets the person may request; its submission starts that target’s grant', async () => {
+  it('/prod-access alone opens the modal with the targets the person may request; its submission starts that target’s grant, which its DM’s Cancel request withdraws', async () => {
     const [engineer] = engineers;
     const { response, triggerId } = await s.slash(engineer.slackUserId, '');
     assert.equal(response.status, 200);
@@ -162,6 +162,22 @@ describe('the Slack front door with a target catalog, end to end', function () {
     assert.equal(
       s.slack.messagesIn(APPROVER_CHANNEL).filter((m) => buttonValue(m, ACTIONS.approve) === workflowId).length,
       0,
+    );
+
+    // The requester's own Cancel request, from that DM, withdraws it: nothing was assigned.
+    const cancelled = await s.click(engineer.slackUserId, CANCEL_REQUEST_ACTION, workflowId);
+    await eventually(
+      async () => s.answersTo(cancelled.responseId),
+      (texts) => texts.includes('You cancelled this request; nothing was granted.'),
+    );
+    const status = await eventually(
+      async () => stand().devServer.env.client.workflow.getHandle(workflowId).query(statusQuery),
+      (current) => current.state === 'revoked',
+    );
+    assert.equal(endingOf(status), 'withdrawn');
+    assert.equal(
+      await isAssignedInMoto(engineer.principalId, { accountId: stand().seed.accountId, permissionSetArn: adminArn }),
+      false,
     );
   });
 
