@@ -4,8 +4,8 @@
  * Center user, then the grant workflow, routed to the target's approvers and channel.
  */
 import { catalogOf, type Config } from '../config';
-import { mayRequestTarget, requesterGroups, requesterRuleFor, type RequesterFacts } from '../domain/catalogPolicy';
 import { IMPLICIT_TARGET_KEY, type Catalog, type CatalogTarget } from '../domain/catalog';
+import { mayRequestTarget, requesterGroups, requesterRuleFor, type RequesterFacts } from '../domain/catalogPolicy';
 import { formatDuration } from '../domain/duration';
 import { grantedTargets, grantWorkflowId, publishedTargetKey, targetKey, type AccessRequest } from '../domain/grant';
 import { channelLink, escapeText, type SlackMessage } from '../views';

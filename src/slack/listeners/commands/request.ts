@@ -12,25 +12,13 @@ import type { GrantWorkflows } from '../../grantWorkflows';
 import type { GroupMembersCache } from '../../groupMembers';
 import { requestIdFor } from '../../requestId';
 import { REQUEST_RATE_WINDOW_MS, RollingLimit } from '../../requestLimits';
+import { NO_TARGET_AT_ALL, requesterFacts, requestStarter, type StartSettings } from '../../startRequest';
 import type { SlackWorkspace } from '../../workspace';
 import type { SlashCommand } from '../types';
 import { ephemeralMessage } from './reply';
-import { NO_TARGET_AT_ALL, requesterFacts, requestStarter } from '../../startRequest';
 
-export type RequestSettings = Pick<
-  Config,
-  | 'APPROVER_CHANNEL'
-  | 'APPROVERS'
-  | 'REQUEST_TIMEOUT'
-  | 'GRANT_TTL'
-  | 'MAX_GRANT_DURATION'
-  | 'MAX_TOTAL_GRANT_DURATION'
-  | 'EXPIRY_WARNING'
-  | 'TARGET_ACCOUNT_ID'
-  | 'PERMISSION_SET_ARN'
-  | 'REQUEST_RATE_LIMIT'
-  | 'catalog'
->;
+/** What starting a request needs (StartSettings), and how many requests one person may make a minute. */
+export type RequestSettings = StartSettings & Pick<Config, 'REQUEST_RATE_LIMIT'>;
 
 export interface RequestDependencies {
   settings: RequestSettings;
