@@ -63,6 +63,8 @@ export function requestModal(input: RequestModalInput): View {
     {
       type: 'input',
       block_id: REQUEST_MODAL.targetBlock,
+      // Choosing a target tells Keycard at once, so the durations offered become that target's (views.update).
+      dispatch_action: true,
       label: { type: 'plain_text', text: 'Access to' },
       element: {
         type: 'static_select',

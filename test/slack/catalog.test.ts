@@ -79,6 +79,10 @@ describe('the Slack front door with a target catalog, end to end', function () {
       engineers.map((engineer) => engineer.slackUserId),
     );
   });
+  afterEach(() => {
+    // Every answer above came from a listener that finished: none failed on the way (a refused views.update, …).
+    assert.deepEqual(s.appLog.errors(), []);
+  });
   after(async () => {
     await s?.stop();
   });
@@ -115,6 +119,28 @@ describe('the Slack front door with a target catalog, end to end', function () {
     const outsiderView = await s.openedView(other.triggerId);
     assert.deepEqual(targetOptions(outsiderView), ['payments-read'], 'only what the outsider may request');
     assert.match(JSON.stringify(outsiderView), /"initial_value":"need to look at a refund"/);
+
+    // Choosing a target redraws the modal with that target's durations.
+    const durationsAfter = async (key: string): Promise<string[]> => {
+      const before = s.slack.callsOf('views.update').length;
+      await s.choose(engineer.slackUserId, view, {
+        blockId: REQUEST_MODAL.targetBlock,
+        actionId: REQUEST_MODAL.targetAction,
+        value: key,
+      });
+      const update = await eventually(
+        async () => s.slack.callsOf('views.update').slice(before)[0],
+        (found) => found !== undefined,
+      );
+      assert.equal(update?.params.view_id, view.id);
+      const blocks = JSON.parse(String(update?.params.view)).blocks as {
+        block_id: string;
+        element: { options: { value: string }[] };
+      }[];
+      return blocks.find((b) => b.block_id === REQUEST_MODAL.durationBlock)?.element.options.map((o) => o.value) ?? [];
+    };
+    assert.deepEqual(await durationsAfter('payments-read'), ['2h', '8h'], 'its default and its max');
+    assert.deepEqual(await durationsAfter('payments-admin'), ['1h', '2h', '4h'], 'its choices');
 
     const submitted = await s.submitView(engineer.slackUserId, view, {
       [REQUEST_MODAL.targetBlock]: {

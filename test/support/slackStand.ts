@@ -72,8 +72,17 @@ export interface SlackStand {
     view: Record<string, unknown>,
     values: Record<string, Record<string, ViewStateValue>>,
   ): Promise<SignedResponse>;
-  /** The modal Keycard opened with this trigger id, once views.open got it. */
+  /** The modal Keycard opened with this trigger id, once views.open got it, with the id the fake Slack gave it. */
   openedView(triggerId: string): Promise<Record<string, unknown>>;
+  /**
+   * A correctly signed choice in a select of an open modal (a select with dispatch_action): what Slack sends when
+   * the person picks `value` in the select `actionId` of the input `blockId`.
+   */
+  choose(
+    user: string,
+    view: Record<string, unknown>,
+    choice: { blockId: string; actionId: string; value: string },
+  ): Promise<SignedResponse>;
   /** The grant workflow a `/prod-access` with this trigger id starts (the team is the fake Slack's T0TEST). */
   workflowIdOf(triggerId: string): string;
   /** A new requester's `/prod-access <reason>`, once its approval message is in the approvers' channel. */
@@ -128,6 +137,8 @@ export async function startSlackStand(
     socket,
     config,
     async slash(userId, text, { triggerId = randomUUID(), ...signing } = {}) {
+      // A modal opened with this trigger is this person's, as Slack knows whose trigger it was.
+      slack.surfaces.sentBy(userId, { triggerId });
       const body = slashCommandBody({
         user_id: userId,
         text,
@@ -169,7 +180,24 @@ export async function startSlackStand(
         async () => slack.callsOf('views.open').find((opened) => opened.params.trigger_id === triggerId),
         (found) => found !== undefined,
       );
-      return JSON.parse(String(call?.params.view)) as Record<string, unknown>;
+      const view = JSON.parse(String(call?.params.view)) as Record<string, unknown>;
+      const user = slack.surfaces.userOfTrigger(triggerId);
+      const opened = user ? slack.surfaces.topModal(user) : undefined;
+      return opened?.id ? { ...view, id: opened.id } : view;
+    },
+    async choose(user, view, { blockId, actionId, value }) {
+      const payload = blockActionPayload({ user, actionId, value, blockId, responseUrl: '', view });
+      const [action] = payload.actions as Record<string, unknown>[];
+      payload.actions = [
+        {
+          type: 'static_select',
+          action_id: actionId,
+          block_id: blockId,
+          selected_option: { text: { type: 'plain_text', text: value }, value },
+          action_ts: action.action_ts,
+        },
+      ];
+      return postSigned(eventsUrl, interactionBody(payload), { secret: SIGNING_SECRET });
     },
     workflowIdOf,
     async pendingRequest(reason = 'checking the queue backlog') {

@@ -44,6 +44,11 @@ describe('the request modal', function () {
     assert.equal(view.private_metadata, 'req-1', 'the submission starts this request id, once');
     assert.equal(view.submit?.text, 'Ask approvers');
     const blocks = blocksOf(view);
+    assert.equal(
+      (blocks[REQUEST_MODAL.targetBlock] as Input & { dispatch_action?: boolean }).dispatch_action,
+      true,
+      'choosing a target redraws the durations',
+    );
     const targetSelect = blocks[REQUEST_MODAL.targetBlock].element;
     assert.equal(targetSelect.type, 'static_select');
     assert.equal(targetSelect.action_id, REQUEST_MODAL.targetAction);

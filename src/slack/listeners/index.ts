@@ -29,7 +29,7 @@ export function registerListeners(app: App, { settings, grants, logger, workspac
   const catalog = catalogOf(settings);
   const start = requestStarter({ settings, grants, workspace, now: () => new Date() });
   registerCommands(app, { settings, grants, logger, workspace, groups });
-  registerActions(app, { grants });
+  registerActions(app, { grants, catalog, groups });
   registerViews(app, { settings, grants, requests: { catalog, groups, start, logger } });
   registerEvents(app, { approverChannel: settings.APPROVER_CHANNEL as string, grants, workspace });
 }

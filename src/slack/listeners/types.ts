@@ -8,7 +8,7 @@ import type { WebClient } from '@slack/web-api';
 export interface SlackClient {
   users: Pick<WebClient['users'], 'info'>;
   usergroups: { users: Pick<WebClient['usergroups']['users'], 'list'> };
-  views: Pick<WebClient['views'], 'open' | 'publish'>;
+  views: Pick<WebClient['views'], 'open' | 'publish' | 'update'>;
   conversations: Pick<WebClient['conversations'], 'open'>;
   chat: Pick<WebClient['chat'], 'postMessage'>;
 }

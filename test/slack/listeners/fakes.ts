@@ -117,6 +117,10 @@ export function fakeClient(
         timeline.record('views.publish', args);
         return { ok: true };
       },
+      update: async (args) => {
+        timeline.record('views.update', args);
+        return { ok: true };
+      },
     },
     conversations: {
       open: async (args) => {

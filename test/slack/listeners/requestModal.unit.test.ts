@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import type { RespondArguments } from '@slack/bolt';
+import type { ModalView } from '@slack/web-api';
 import type { Catalog, CatalogTarget } from '../../../src/domain/catalog';
 import type { AccessRequest } from '../../../src/domain/grant';
 import type { GrantWorkflows } from '../../../src/slack/grantWorkflows';
 import { GroupMembersCache } from '../../../src/slack/groupMembers';
 import { cancelRequestButton } from '../../../src/slack/listeners/actions/cancelRequest';
+import { targetChosen } from '../../../src/slack/listeners/actions/targetChosen';
 import { requestSubmitted } from '../../../src/slack/listeners/views/requestModal';
 import { requestStarter } from '../../../src/slack/startRequest';
 import { REQUEST_MODAL } from '../../../src/views/requestModal';
@@ -196,5 +198,54 @@ describe('Cancel request', function () {
     assert.equal(answer.replace_original, false);
     assert.equal(answer.response_type, 'ephemeral');
     assert.match(String(answer.text), /Only the person who asked/);
+  });
+});
+
+describe('a target chosen in the open request modal', function () {
+  async function choose(key: string, { user = REQUESTER, duration = undefined as string | undefined } = {}) {
+    const timeline = new Timeline();
+    await targetChosen({ catalog: CATALOG, groups: new GroupMembersCache(quietLogger()) })({
+      ack: fakeAck(timeline),
+      body: {
+        user: { id: user },
+        view: {
+          id: 'V0REQUEST',
+          hash: 'h1',
+          private_metadata: REQUEST_ID,
+          state: {
+            values: {
+              [REQUEST_MODAL.durationBlock]: {
+                [REQUEST_MODAL.durationAction]: { selected_option: duration ? { value: duration } : null },
+              },
+              [REQUEST_MODAL.reasonBlock]: { [REQUEST_MODAL.reasonAction]: { value: 'typed so far' } },
+            },
+          },
+        },
+      },
+      action: { selected_option: { value: key } },
+      client: fakeClient(timeline, { S0ENGINEERS: [REQUESTER] }),
+    });
+    return timeline;
+  }
+
+  it('redraws the modal with that target chosen, its durations, the reason kept', async () => {
+    const timeline = await choose('prod-admin', { duration: '4h' });
+    assert.equal(timeline.order()[0], 'ack');
+    const [[update]] = timeline.of('views.update') as [[{ view_id: string; hash: string; view: ModalView }]];
+    assert.equal(update.view_id, 'V0REQUEST');
+    assert.equal(update.hash, 'h1', 'a modal changed since is not overwritten');
+    assert.equal(update.view.private_metadata, REQUEST_ID);
+    const json = JSON.stringify(update.view);
+    assert.match(
+      json,
+      /"initial_option":\{"text":\{"type":"plain_text","text":"Production admin"\},"value":"prod-admin"\}/,
+    );
+    assert.match(json, /"initial_option":\{"text":\{"type":"plain_text","text":"4h"\},"value":"4h"\}/);
+    assert.match(json, /"initial_value":"typed so far"/);
+  });
+
+  it('draws nothing for a target the person may not request', async () => {
+    const timeline = await choose('prod-admin', { user: APPROVER });
+    assert.deepEqual(timeline.of('views.update'), []);
   });
 });
