@@ -5,14 +5,25 @@ import type { KnownBlock } from '@slack/web-api';
 import { formatUtc } from '../domain/time';
 import { button, section } from './blocks';
 import { ACTIONS } from './ids';
+import { accountsText, permissionSetName, targetNameText, type ShownTarget } from './target';
 import { channelLink, escapeText } from './text';
 
 /** A live grant as Temporal's visibility shows it (search attributes only: the App Home must open fast). */
 export interface HomeGrant {
   workflowId: string;
   expiresAt?: Date;
-  /** `<account>/<permission set ARN>`. */
+  /** ProdAccessTarget: the catalog target's key, or `<account>/<permission set ARN>` for grants without one. */
   target?: string;
+  /** The catalog's entry for that key (shownTargetOf), when it has one: shown by name, with its accounts. */
+  catalogTarget?: ShownTarget;
+}
+
+/** A live grant's target on the App Home: the catalog target's name and accounts, or the permission set's name. */
+function homeTargetText(grant: HomeGrant): string {
+  if (grant.catalogTarget) {
+    return `${targetNameText(grant.catalogTarget)} in ${accountsText(grant.catalogTarget.accounts)}`;
+  }
+  return escapeText(permissionSetName(grant.target ?? ''));
 }
 
 export function homeView(liveGrants: HomeGrant[], approverChannel: string): { type: 'home'; blocks: KnownBlock[] } {
@@ -27,7 +38,7 @@ export function homeView(liveGrants: HomeGrant[], approverChannel: string): { ty
     blocks.push(section('You hold no production access right now.'));
   }
   for (const grant of liveGrants) {
-    const target = escapeText((grant.target ?? '').split('/').pop() ?? '');
+    const target = homeTargetText(grant);
     const until = grant.expiresAt ? ` until ${formatUtc(grant.expiresAt)}` : '';
     blocks.push({
       type: 'section',

@@ -9,7 +9,10 @@ import { escapeLine, mention, shownMoment } from './text';
 
 /** The DM for `event`, or nothing when that event is not the requester's to hear about. */
 export function requesterNotice(status: GrantStatus, event: NoticeType, workflowId: string): SlackMessage | undefined {
-  const what = `production access (${targetLine(status)})`;
+  // A catalog target reads as a place (`production access to Production admin (prod-admin) in …`).
+  const what = status.catalogTarget
+    ? `production access to ${targetLine(status)}`
+    : `production access (${targetLine(status)})`;
   switch (event) {
     case 'approved':
       return plain(`${mention(status.approvedBy ?? 'unknown')} approved your request for ${what}. Granting it now…`);
