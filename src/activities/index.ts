@@ -11,7 +11,7 @@ import type { FrontDoorKey, ProofCheck, ProofVerdict } from '../services/frontDo
 import type { AssignmentResult, IdentityCenter } from '../services/identityCenter';
 import type { ReconcileMode, ReconcileOptions, ReconcileSummary } from '../services/reconcile';
 import type { GrantEventInput, GrantRecords } from '../services/records';
-import type { LeaseFinder, LeaseQuestion } from './leases';
+import type { LeaseFinder, LeaseQuestion, LeasesFinder, LeasesQuestion } from './leases';
 import type { MessageRef, SlackNotifier } from './slack';
 
 export interface ActivityDependencies {
@@ -24,6 +24,8 @@ export interface ActivityDependencies {
   reconciler?: { run: (options: ReconcileOptions) => Promise<ReconcileSummary>; mode: ReconcileMode };
   /** Later leases of the same person, from Temporal's visibility; without it the lease check fails and access ends. */
   leases?: LeaseFinder;
+  /** The same per (account, permission set) of a grant (v4 runs). */
+  leasesPerTarget?: LeasesFinder;
   /** Checks the proofs of Keycard's front door (KEYCARD_SIGNING_KEY); the key never leaves this process. */
   frontDoor: FrontDoorKey;
   /**
@@ -77,6 +79,7 @@ export function createActivities({
   slack,
   reconciler,
   leases,
+  leasesPerTarget,
   frontDoor,
   alertChannel,
   protection = NO_PROTECTION,
@@ -183,6 +186,35 @@ export function createActivities({
           'the records did not answer the lease check',
         );
       }
+    },
+
+    /**
+     * v4: for each (account, permission set) of a grant, the later lease of the same person covering it, or
+     * undefined. As laterLeaseOf: the records answer, briefly, only when Temporal's visibility cannot.
+     */
+    async laterLeasesOf(question: LeasesQuestion) {
+      try {
+        if (!leasesPerTarget) throw new Error('this worker has no Temporal client for the lease check');
+        return await leasesPerTarget(question);
+      } catch (error) {
+        logger.warn(
+          { err: error, requestId: question.requestId },
+          'visibility could not answer the lease check; asking the records',
+        );
+        return withTimeout(
+          Promise.all(question.targets.map((target) => records.laterLease({ ...question, target }))),
+          LEASE_RECORDS_TIMEOUT_MS,
+          'the records did not answer the lease check',
+        );
+      }
+    },
+
+    /**
+     * v4: the entry of `approvers` that makes `person` an approver now (their user id, or a user group read from
+     * Slack at most GROUP_MEMBERS_CACHE ago), or undefined: asked when a decision arrives, not when the request did.
+     */
+    async approverRule(input: { approvers: string[]; person: string }): Promise<string | undefined> {
+      return slackOrFail().approverRule(input.approvers, input.person);
     },
 
     /** An operator must look now: an error log line, and a post in the approvers' channel when there is one. */

@@ -42,21 +42,66 @@ export function createSlackClient(token: string, apiUrl?: string): WebClient {
   });
 }
 
-export class SlackNotifier {
-  constructor(private readonly client: WebClient) {}
+/** How long a user group's members, once read, answer "is this person an approver" (GROUP_MEMBERS_CACHE). */
+export const DEFAULT_GROUP_MEMBERS_CACHE_MS = 30_000;
 
-  /** User ids stay; user-group ids (S…) become their members. */
+export interface SlackNotifierOptions {
+  /** 0: every question reads the group again. */
+  groupMembersCacheMs?: number;
+  now?: () => number;
+}
+
+export class SlackNotifier {
+  private readonly groups = new Map<string, { readAt: number; members: ReadonlySet<string> }>();
+  private readonly groupMembersCacheMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: WebClient,
+    options: SlackNotifierOptions = {},
+  ) {
+    this.groupMembersCacheMs = options.groupMembersCacheMs ?? DEFAULT_GROUP_MEMBERS_CACHE_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** User ids stay; user-group ids (S…) become their members, read now. */
   async expandApprovers(approvers: string[]): Promise<string[]> {
     const expanded = new Set<string>();
     for (const id of approvers) {
       if (id.startsWith('S')) {
-        const { users } = await this.call(() => this.client.usergroups.users.list({ usergroup: id }));
-        for (const user of users ?? []) expanded.add(user);
+        for (const user of await this.readGroup(id)) expanded.add(user);
       } else {
         expanded.add(id);
       }
     }
     return [...expanded].sort();
+  }
+
+  /**
+   * Is `person` one of `approvers` now: the entry that makes them one (their own user id, or the first group listing
+   * them), or undefined. Groups are read when the button is clicked, from a cache at most groupMembersCacheMs old,
+   * so someone removed from a group stops deciding within that time.
+   */
+  async approverRule(approvers: string[], person: string): Promise<string | undefined> {
+    if (approvers.includes(person)) return person;
+    for (const id of approvers) {
+      if (id.startsWith('S') && (await this.cachedGroup(id)).has(person)) return id;
+    }
+    return undefined;
+  }
+
+  private async cachedGroup(id: string): Promise<ReadonlySet<string>> {
+    const cached = this.groups.get(id);
+    if (cached && this.now() - cached.readAt < this.groupMembersCacheMs) return cached.members;
+    return new Set(await this.readGroup(id));
+  }
+
+  private async readGroup(id: string): Promise<string[]> {
+    const readAt = this.now();
+    const { users } = await this.call(() => this.client.usergroups.users.list({ usergroup: id }));
+    const members = users ?? [];
+    this.groups.set(id, { readAt, members: new Set(members) });
+    return members;
   }
 
   async postApprovalMessage(channel: string, status: GrantStatus, workflowId: string): Promise<MessageRef> {

@@ -109,6 +109,8 @@ export interface ContinuedRevoke {
   status: GrantStatus;
   revocation: Revocation;
   principalId: string;
+  /** v4: the (account, permission set) pairs this revoke removes; absent: every pair of the grant. */
+  targets?: Target[];
   endState: 'revoked' | 'failed';
   /** How the grant ends once the revoke is confirmed; runs continued before it existed tell it from the revocation. */
   ending?: 'expired' | 'revoked' | 'failed';

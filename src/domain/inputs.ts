@@ -115,6 +115,7 @@ export function requestProblems(request: unknown): string[] {
   const target = isObject(request.target) ? request.target : {};
   need(target.accountId, 'target.accountId', 64);
   need(target.permissionSetArn, 'target.permissionSetArn', 2_048);
+  if (request.catalogTarget !== undefined) catalogTargetProblems(request.catalogTarget, target, problems);
   if (request.duration !== undefined) durationProblem(request.duration, 'duration', problems, true);
   if (request.approvedBy !== undefined) need(request.approvedBy, 'approvedBy');
   if (request.principalId !== undefined) need(request.principalId, 'principalId');
@@ -130,6 +131,37 @@ export function requestProblems(request: unknown): string[] {
     durationProblem(slack.requestTimeout, 'slack.requestTimeout', problems, true);
   }
   return problems;
+}
+
+/** The most accounts one grant covers: each is an assignment made and removed, and a line in every message. */
+export const MAX_ACCOUNTS_PER_GRANT = 20;
+
+function catalogTargetProblems(value: unknown, target: Record<string, unknown>, problems: string[]): void {
+  const need = (field: unknown, name: string, max = MAX_ACTOR_LENGTH) => {
+    const checked = text(field, `catalogTarget.${name}`, max);
+    if (!checked.ok) problems.push(checked.why);
+  };
+  const catalogTarget = isObject(value) ? value : {};
+  need(catalogTarget.key, 'key', 63);
+  need(catalogTarget.name, 'name');
+  need(catalogTarget.permissionSetArn, 'permissionSetArn', 2_048);
+  need(catalogTarget.requesterRule, 'requesterRule');
+  const accounts = catalogTarget.accounts;
+  if (!Array.isArray(accounts) || accounts.length === 0 || accounts.length > MAX_ACCOUNTS_PER_GRANT) {
+    problems.push(`"catalogTarget.accounts" must list 1 to ${MAX_ACCOUNTS_PER_GRANT} accounts`);
+    return;
+  }
+  accounts.forEach((account: unknown, index) => {
+    const entry = isObject(account) ? account : {};
+    need(entry.id, `accounts[${index}].id`, 64);
+    need(entry.name, `accounts[${index}].name`);
+  });
+  const first = isObject(accounts[0]) ? accounts[0] : {};
+  // `target` is what older readers see: it must be the first account, or they would be told of another access.
+  if (first.id !== target.accountId || catalogTarget.permissionSetArn !== target.permissionSetArn)
+    problems.push('"target" must be the first account of "catalogTarget" with its permission set');
+  if (new Set(accounts.map((account: unknown) => (isObject(account) ? account.id : account))).size !== accounts.length)
+    problems.push('"catalogTarget.accounts" lists an account twice');
 }
 
 function durationProblem(value: unknown, field: string, problems: string[], requested = false): void {

@@ -16,16 +16,26 @@ function refused(refusal: RefusalType, message: string): PolicyDecision {
   return { allowed: false, refusal, message };
 }
 
-/** Who may decide: Slack user ids, user groups expanded. Undefined while the request is still being prepared. */
-export type Approvers = ReadonlySet<string> | readonly string[] | undefined;
+/**
+ * Approvers whose membership is read when they click (v4 grants: the workflow asks Slack after the update is
+ * accepted, src/workflows/grant/handlers.ts), so a validator does not refuse someone added to a group since.
+ */
+export const READ_AT_CLICK = 'read-at-click';
+
+/**
+ * Who may decide: Slack user ids, user groups expanded; READ_AT_CLICK when that is asked afterwards. Undefined while
+ * the request is still being prepared.
+ */
+export type Approvers = ReadonlySet<string> | readonly string[] | typeof READ_AT_CLICK | undefined;
 
 function includes(approvers: Approvers, actor: string): boolean {
   if (!approvers) return false;
+  if (approvers === READ_AT_CLICK) return true;
   return 'has' in approvers ? approvers.has(actor) : approvers.includes(actor);
 }
 
 /** A Slack user id (U…/W…): anyone else reached the workflow through Temporal itself (the CLI), as an operator. */
-function isSlackUser(actor: string): boolean {
+export function isSlackUser(actor: string): boolean {
   return /^[UW][A-Z0-9]{2,}$/.test(actor);
 }
 

@@ -5,7 +5,7 @@
  */
 import { Client } from '@temporalio/client';
 import { createActivities } from '../activities';
-import { laterLeaseFrom } from '../activities/leases';
+import { laterLeaseFrom, laterLeasesFrom } from '../activities/leases';
 import { managedTargets, protectionOf, signingKeyOf, type Config } from '../config';
 import type { Logger } from '../logger';
 import { observeGrantEvent } from '../observability';
@@ -49,6 +49,7 @@ export async function runWorker(config: Config, logger: Logger, { stop }: { stop
       slack,
       reconciler: { run: (options) => reconciler.run(options), mode: config.RECONCILE_MODE },
       leases: laterLeaseFrom(client),
+      leasesPerTarget: laterLeasesFrom(client),
       frontDoor,
       alertChannel: config.APPROVER_CHANNEL,
       protection: protectionOf(config),

@@ -27,10 +27,11 @@ import { MovableExpiry } from './grant/expiry';
 import { describeFailure } from './grant/failures';
 import { checkProof } from './grant/frontDoor';
 import { wireHandlers } from './grant/handlers';
-import { laterLeaseCheck } from './grant/lease';
+import { assignEach, catalogDetails } from './grant/accounts';
+import { laterLeaseCheck, laterLeasesCheck } from './grant/lease';
 import { continuedEnding, RevokeLoop } from './grant/revoke';
 import { revokingDetails } from './grant/shown';
-import { Grant } from './grant/state';
+import { carriedOn, Grant } from './grant/state';
 import { usableShapeOf } from './grant/usableShape';
 import { storyVersion } from './grant/version';
 
@@ -66,13 +67,20 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
   if (continued) {
     // A revoke that kept failing continued as a new run: it picks up where it stood.
     setCurrentDetails(revokingDetails(continued.revocation));
-    await revoker.revoke(continued.revocation, continued.principalId, continuedEnding(continued), continued.round);
+    await revoker.revoke(
+      continued.revocation,
+      continued.principalId,
+      continuedEnding(continued),
+      continued.round,
+      continued.targets ?? grant.targets,
+    );
     return grant.finish();
   }
 
   await grant.transition('requested', grant.status, request.requester.email, request.reason, {
     duration: grant.status.duration,
     approvedBy: request.approvedBy,
+    ...(version.catalogTargets ? catalogDetails(request) : {}),
   });
 
   if (version.proofs) {
@@ -124,7 +132,7 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
       await grant.denied(decision.by, decision.reason);
       return grant.finish();
     }
-    await grant.approved(decision.by);
+    await grant.approved(decision.by, decision.approverRule);
   }
 
   let principalId: string;
@@ -142,16 +150,26 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
   }
 
   try {
-    try {
-      const assignment = await identityCenter.assign({ target: request.target, principalId });
-      // v2 does not wait for the record: the time box starts when Identity Center confirms, whatever MongoDB does.
-      await grant.granted(Date.now(), durationMs, assignment.requestId);
-    } catch (error) {
-      if (isCancellation(error)) throw error;
-      // Not confirmed: whatever Identity Center half-did is removed before the failure is reported.
-      const failed = { by: KEYCARD_ACTOR, reason: `grant failed: ${describeFailure(error)}` };
-      await revoker.revoke(failed, principalId, 'failed');
-      return grant.finish();
+    if (version.catalogTargets) {
+      const assigned = await assignEach(grant, identityCenter, principalId);
+      if (!assigned.ok) {
+        // Not every account confirmed: what was made, and whatever the failing account half-did, is removed.
+        await revoker.revoke(assigned.failed, principalId, 'failed', 1, assigned.toRemove);
+        return grant.finish();
+      }
+      await grant.granted(Date.now(), durationMs, assigned.creations);
+    } else {
+      try {
+        const assignment = await identityCenter.assign({ target: request.target, principalId });
+        // v2 does not wait for the record: the time box starts when Identity Center confirms, whatever MongoDB does.
+        await grant.granted(Date.now(), durationMs, [assignment.requestId]);
+      } catch (error) {
+        if (isCancellation(error)) throw error;
+        // Not confirmed: whatever Identity Center half-did is removed before the failure is reported.
+        const failed = { by: KEYCARD_ACTOR, reason: `grant failed: ${describeFailure(error)}` };
+        await revoker.revoke(failed, principalId, 'failed');
+        return grant.finish();
+      }
     }
 
     await expiry.waitForTheEnd();
@@ -162,6 +180,21 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
       await grant.finish();
     });
     throw error;
+  }
+
+  if (version.catalogTargets) {
+    // Grants are leases on each (account, permission set): a pair a later lease of this person covers stays.
+    const carried = await laterLeasesCheck(grant, principalId);
+    const toRemove = grant.targets.filter((_, index) => !carried[index]);
+    const later = carried.find((lease) => lease !== undefined);
+    if (toRemove.length === 0 && later) {
+      await grant.handOver(later, carried);
+      return grant.finish();
+    }
+    if (later) grant.carriedOn = carriedOn(grant.targets, carried);
+    const { revocation } = grant;
+    await revoker.revoke(revocation ?? EXPIRY, principalId, revocation ? 'revoked' : 'expired', 1, toRemove);
+    return grant.finish();
   }
 
   // Grants are leases: if this person holds a later lease on the same target, access continues under it.

@@ -82,8 +82,58 @@ describe('what a grant workflow accepts as input', function () {
     target: { accountId: '123456789012', permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1' },
     requestedAt: '2026-12-01T00:00:00Z',
   };
+  const catalogTarget = {
+    key: 'prod-admin',
+    name: 'Production admin',
+    permissionSetArn: valid.target.permissionSetArn,
+    accounts: [
+      { id: '123456789012', name: 'payments-prod' },
+      { id: '444455556666', name: 'checkout-prod' },
+    ],
+    requesterRule: 'S0ENGINEERS',
+  };
+  const withCatalog = (changes: Record<string, unknown>) => ({
+    ...valid,
+    catalogTarget: { ...catalogTarget, ...changes },
+  });
   const starts: [string, unknown, RegExp | undefined][] = [
     ['a usable request', valid, undefined],
+    ['a request for a catalog target in two accounts', withCatalog({}), undefined],
+    ['a catalog target with no accounts', withCatalog({ accounts: [] }), /must list 1 to 20 accounts/],
+    [
+      'a catalog target with 21 accounts',
+      withCatalog({
+        accounts: Array.from({ length: 21 }, (_, index) => ({ id: String(index).padStart(12, '1'), name: 'a' })),
+      }),
+      /must list 1 to 20 accounts/,
+    ],
+    [
+      'a catalog target listing one account twice',
+      withCatalog({ accounts: [catalogTarget.accounts[0], catalogTarget.accounts[0]] }),
+      /lists an account twice/,
+    ],
+    [
+      'a catalog target whose first account is not the target',
+      withCatalog({ accounts: [...catalogTarget.accounts].reverse() }),
+      /"target" must be the first account of "catalogTarget"/,
+    ],
+    [
+      'a catalog target of another permission set than the target',
+      withCatalog({ permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-2' }),
+      /"target" must be the first account of "catalogTarget"/,
+    ],
+    ['a catalog target without a key', withCatalog({ key: undefined }), /"catalogTarget.key" must be a string/],
+    [
+      'a catalog target without the rule that let the person ask',
+      withCatalog({ requesterRule: '' }),
+      /catalogTarget.requesterRule/,
+    ],
+    [
+      'a catalog account without a name',
+      withCatalog({ accounts: [{ id: '123456789012' }] }),
+      /"catalogTarget.accounts\[0\].name" must be a string/,
+    ],
+    ['a catalog target that is not an object', { ...valid, catalogTarget: 'prod-admin' }, /catalogTarget.key/],
     [
       'a usable Slack request',
       { ...valid, slack: { approverChannel: 'C1', approvers: ['U0BOB'], requestTimeout: '1h' } },

@@ -8,6 +8,7 @@ import {
   mayExtend,
   mayRevoke,
   maySeeLiveGrants,
+  READ_AT_CLICK,
   type ExtendFacts,
   type ExtensionDecisionFacts,
   type PolicyDecision,
@@ -90,6 +91,16 @@ describe('who may decide a pending request', function () {
       'an approver approves an active grant being revoked',
       { state: 'active', revokedBy: BOB },
       [Refusal.alreadyDecided, 'This request is no longer pending: active.'],
+    ],
+    [
+      'anyone decides, with the membership read at the click afterwards (v4 validators)',
+      { actor: EVE, approvers: READ_AT_CLICK },
+      true,
+    ],
+    [
+      'the requester decides her own request, with the membership read at the click',
+      { actor: ALICE.slackUserId, approvers: READ_AT_CLICK },
+      [Refusal.selfApproval, 'You cannot decide your own request.'],
     ],
     [
       'anyone decides a denied request, even before the approvers are known',

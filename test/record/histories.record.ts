@@ -19,12 +19,15 @@ import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/
 import { awsError } from '../support/awsFaultProxy';
 import { FakeSlack } from '../support/fakeSlack';
 import {
+  CHECKOUT_ACCOUNT,
   eventually,
+  forCatalogTarget,
   newRequest,
   newSlackRequest,
   sendUpdate,
   startWorker,
   testSigner,
+  twoAccountTarget,
   type TestWorker,
 } from '../support/keycard';
 import { PROJECT_ROOT, tool } from '../support/processes';
@@ -35,9 +38,9 @@ const HISTORIES = path.join(PROJECT_ROOT, 'test/histories');
 /**
  * The workflow version the recordings are named for: bump it with each `patched` story change, so the new version's
  * paths are recorded beside the older ones (v1: before 'revoke-needs-only-identity-center'; v2: after it; v3: after
- * 'front-door-proofs').
+ * 'front-door-proofs'; v4: after 'catalog-targets').
  */
-const VERSION = 'v3';
+const VERSION = 'v4';
 /** The same for the short lookupRequester workflow (v1: the principal only; v2: after 'requester-user-name'). */
 const LOOKUP_VERSION = 'v2';
 
@@ -59,7 +62,7 @@ describe('recording workflow histories for the replay test', function () {
   before(async () => {
     slack = new FakeSlack();
     await slack.start();
-    worker = await startWorker(env(), { slackApiUrl: slack.apiUrl });
+    worker = await startWorker(env(), { slackApiUrl: slack.apiUrl, groupMembersCacheMs: 0 });
   });
   after(async () => {
     stand().aws.clearFaults();
@@ -221,6 +224,48 @@ describe('recording workflow histories for the replay test', function () {
       { by: request.requester.slackUserId, duration: '30m', reason: 'more' },
       env(),
     );
+    return handle;
+  });
+
+  // v4's own paths: a catalog target in two accounts, and approvers read when they click.
+  recording('two-accounts-revoked', async (start) => {
+    const { handle } = await start({ ...forCatalogTarget(twoAccountTarget().catalogTarget), duration: '4h' }, true);
+    await sendUpdate(handle, approveUpdate, { by: APPROVER }, env());
+    await active(handle);
+    await handle.signal('revoke', { by: 'ops@example.com', reason: 'incident closed' });
+    return handle;
+  });
+
+  recording('two-accounts-rolled-back', async (start) => {
+    const refused = awsError(400, 'AccessDeniedException', 'injected: no access to this account');
+    stand().aws.inject('CreateAccountAssignment', 2, (call, forward) =>
+      call.input.TargetId === CHECKOUT_ACCOUNT ? refused(call, forward) : forward(),
+    );
+    return (await start({ ...forCatalogTarget(twoAccountTarget().catalogTarget), duration: '1h' })).handle;
+  });
+
+  recording('two-accounts-revoke-failing-in-one', async (start) => {
+    const { handle } = await start({ ...forCatalogTarget(twoAccountTarget().catalogTarget), duration: '1h' });
+    await active(handle);
+    const refused = awsError(400, 'AccessDeniedException', 'injected: not authorized in this account');
+    // The checkout account refuses past the first round (an alert), the payments account is removed at once.
+    stand().aws.inject('DeleteAccountAssignment', 11, (call, forward) =>
+      call.input.TargetId === CHECKOUT_ACCOUNT ? refused(call, forward) : forward(),
+    );
+    return handle;
+  });
+
+  recording('approver-refused-at-click', async (start) => {
+    slack.userGroups.set('S0RECORDED', ['U0STAYS', 'U0LEAVES']);
+    const { handle } = await start(
+      { duration: '1h', slack: { approverChannel: 'C0APPROVERS', approvers: ['S0RECORDED'], requestTimeout: '1h' } },
+      true,
+    );
+    slack.userGroups.set('S0RECORDED', ['U0STAYS']);
+    await sendUpdate(handle, approveUpdate, { by: 'U0LEAVES' }, env()).catch(() => undefined);
+    await sendUpdate(handle, approveUpdate, { by: 'U0STAYS' }, env());
+    await active(handle);
+    await handle.signal('revoke', { by: 'test', reason: 'cleanup' });
     return handle;
   });
 

@@ -8,14 +8,21 @@ import {
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../src/activities';
-import { laterLeaseFrom } from '../../src/activities/leases';
+import { laterLeaseFrom, laterLeasesFrom } from '../../src/activities/leases';
 import { Reconciler, type ReconcileMode, type ReconcilePolicy } from '../../src/services/reconcile';
 import { createSlackClient, SlackNotifier } from '../../src/activities/slack';
 import { GrantRecords } from '../../src/services/records';
 import { createIdentityCenter } from '../../src/runtime/identityCenter';
 import { createKeycardWorker, DEFAULT_IDENTITY_CENTER_RATE, type KeycardWorker } from '../../src/runtime/keycardWorker';
 import { signalRevokeFrom, workflowStateFrom } from '../../src/runtime/temporalPorts';
-import type { AccessRequest, Decision, Extension } from '../../src/domain/grant';
+import {
+  grantedTargets,
+  type AccessRequest,
+  type Decision,
+  type Extension,
+  type RequestedTarget,
+  type Target,
+} from '../../src/domain/grant';
 import type { Protection } from '../../src/domain/protection';
 import { signedUpdate, type RequestSigner } from '../../src/requests';
 import { FrontDoorKey } from '../../src/services/frontDoor';
@@ -97,6 +104,8 @@ export interface WorkerOptions {
   slackApiUrl?: string;
   /** Assignments the worker's grants never make or remove (PROTECTED_PRINCIPALS). */
   protection?: Protection;
+  /** GROUP_MEMBERS_CACHE in milliseconds (default 30 s); 0 reads a user group at every click. */
+  groupMembersCacheMs?: number;
 }
 
 /** Starts a Keycard worker on its own task queue against `env`, with activities pointed at the stand. */
@@ -114,7 +123,11 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
     pollIntervalMs: 200,
     callsPerSecond: DEFAULT_IDENTITY_CENTER_RATE,
   });
-  const slack = slackApiUrl ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl)) : undefined;
+  const slack = slackApiUrl
+    ? new SlackNotifier(createSlackClient(TEST_SLACK_BOT_TOKEN, slackApiUrl), {
+        groupMembersCacheMs: options.groupMembersCacheMs,
+      })
+    : undefined;
   const reconciler = options.reconcile
     ? new Reconciler(
         {
@@ -153,6 +166,7 @@ export async function startWorker(env: TestWorkflowEnvironment, options: WorkerO
         mode: options.reconcile?.mode ?? 'report',
       },
       leases: laterLeaseFrom(env.client),
+      leasesPerTarget: laterLeasesFrom(env.client),
       frontDoor: testFrontDoor,
       protection: options.protection,
       alertChannel: slackApiUrl ? TEST_APPROVER_CHANNEL : undefined,
@@ -229,6 +243,34 @@ export function newSlackRequest(overrides: Partial<AccessRequest> = {}): ReturnT
     slack: { approverChannel: TEST_APPROVER_CHANNEL, approvers: ['U0APPROVER'], requestTimeout: '1h' },
     ...overrides,
   });
+}
+
+/** A second account of the stand's organisation; moto assigns in any account id. */
+export const CHECKOUT_ACCOUNT = '444455556666';
+
+/** A catalog target of the stand's permission set in two accounts: the seeded one, then CHECKOUT_ACCOUNT. */
+export function twoAccountTarget(key = 'prod-admin'): { catalogTarget: RequestedTarget; targets: Target[] } {
+  const { seed } = stand();
+  const catalogTarget: RequestedTarget = {
+    key,
+    name: 'Production admin',
+    permissionSetArn: seed.permissionSetArn,
+    accounts: [
+      { id: seed.accountId, name: 'payments-prod' },
+      { id: CHECKOUT_ACCOUNT, name: 'checkout-prod' },
+    ],
+    requesterRule: 'everyone',
+  };
+  return { catalogTarget, targets: grantedTargets({ target: targetOf(catalogTarget), catalogTarget }) };
+}
+
+/** The request fields that name `catalogTarget`: it, and its first account as `target`. */
+export function forCatalogTarget(catalogTarget: RequestedTarget): Pick<AccessRequest, 'catalogTarget' | 'target'> {
+  return { catalogTarget, target: targetOf(catalogTarget) };
+}
+
+function targetOf(catalogTarget: RequestedTarget): Target {
+  return { accountId: catalogTarget.accounts[0].id, permissionSetArn: catalogTarget.permissionSetArn };
 }
 
 /** One user's assignment on a target, as the SSO Admin API names it. */

@@ -96,8 +96,18 @@ export const { verifyProof } = proxyActivities<Activities>({
  * v2's lease check asks Temporal's visibility, briefly: if it cannot answer within about half a minute, access ends
  * on time anyway (the safe answer) and an operator is told that a later lease of the same person may need a new grant.
  */
-export const { laterLeaseOf } = proxyActivities<Activities>({
+export const { laterLeaseOf, laterLeasesOf } = proxyActivities<Activities>({
   startToCloseTimeout: '10s',
   scheduleToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '5s', maximumAttempts: 3 },
+});
+
+/**
+ * v4: is the person who clicked an approver now? Asked while the click waits for its answer, so briefly: if Slack
+ * cannot say within about 20 seconds, the decision is refused (nothing changes) and the approver clicks again.
+ */
+export const { approverRule } = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  scheduleToCloseTimeout: '20s',
+  retry: { initialInterval: '1s', maximumInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...SLACK_PERMANENT] },
 });

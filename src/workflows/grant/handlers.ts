@@ -19,13 +19,18 @@ import { checkDecision, checkExtension, readRevocation } from '../../domain/inpu
 import {
   decidesExtension,
   isExtendable,
+  isSlackUser,
   mayDecideExtension,
   mayDecideRequest,
   mayExtend,
+  READ_AT_CLICK,
+  type Approvers,
   type PolicyDecision,
 } from '../../domain/policy';
 import { askExtension, dropExtension, moveExpiry } from '../../domain/transitions';
 import { approveUpdate, denyUpdate, extendUpdate, revokeSignal, statusQuery } from '../definitions';
+import { approverRule } from './activities';
+import { describeFailure } from './failures';
 import { checkProof } from './frontDoor';
 import type { Grant } from './state';
 
@@ -43,8 +48,11 @@ export function wireHandlers(grant: Grant): void {
         const action = outcome === 'approved' ? 'approve' : 'deny';
         const checked = v2 ? checkDecision(given, action) : undefined;
         const input = checked?.ok ? checked.value : given;
+        let rule: string | undefined;
         if (grant.version.proofs) {
           await requireProof(grant, action, given, input.by);
+          // v4: is the person an approver now (a group read at the click, not when the request came)?
+          if (grant.version.catalogTargets) rule = await approverNow(grant, input.by, action);
           // The grant may have moved on while the proof was checked (another decision, a revoke): ask again.
           validateDecision(grant, given, action);
         }
@@ -52,7 +60,7 @@ export function wireHandlers(grant: Grant): void {
         // Only active access has an extension to decide (the validator made sure it is not being revoked).
         if (status.state === 'active' && status.pendingExtension)
           return decideExtension(grant, status, status.pendingExtension, outcome, input);
-        return decideRequest(grant, outcome, input);
+        return decideRequest(grant, outcome, input, rule);
       };
     setHandler(approveUpdate, onDecision('approved'), {
       validator: (input) => validateDecision(grant, input, 'approve'),
@@ -72,8 +80,8 @@ export function wireHandlers(grant: Grant): void {
 }
 
 /** The request itself is decided: the story, waiting for a decision, goes on. */
-function decideRequest(grant: Grant, outcome: Outcome, input: Decision): DecisionResult {
-  grant.decision = { by: input.by, reason: input.reason?.trim(), outcome };
+function decideRequest(grant: Grant, outcome: Outcome, input: Decision, approverRule?: string): DecisionResult {
+  grant.decision = { by: input.by, reason: input.reason?.trim(), outcome, ...(approverRule ? { approverRule } : {}) };
   return { state: outcome === 'approved' ? 'active' : 'denied', by: input.by };
 }
 
@@ -101,6 +109,9 @@ async function extend(grant: Grant, given: Extension): Promise<ExtensionResult> 
   const input = checked?.ok ? checked.value : given;
   if (grant.version.proofs) {
     await requireProof(grant, 'extend', given, input.by);
+    // v4: a Slack user other than the requester extends as an approver, read now.
+    if (grant.version.catalogTargets && isSlackUser(input.by) && !grant.isRequester(input.by))
+      await approverNow(grant, input.by, 'extend');
     validateExtension(grant, given);
   }
   const status = activeOnly(grant);
@@ -151,6 +162,34 @@ async function requireProof(grant: Grant, action: ProofAction, input: Decision |
     );
 }
 
+/**
+ * v4: the approvers entry that makes `by` an approver now, read from Slack (cached briefly by the worker); a refusal
+ * otherwise, and when Slack cannot say. Nothing changes on a refusal: the click can be made again.
+ */
+async function approverNow(grant: Grant, by: string, action: 'approve' | 'deny' | 'extend'): Promise<string> {
+  const approvers = grant.request.slack?.approvers ?? [];
+  let rule: string | undefined;
+  try {
+    rule = await approverRule({ approvers, person: by });
+  } catch (error) {
+    refuse(
+      Refusal.notReady,
+      `Keycard could not ask Slack who approves now (${describeFailure(error)}). Try again in a minute; nothing was changed.`,
+    );
+  }
+  if (!rule) {
+    const what = action === 'extend' ? 'extend production access' : `${action} production access requests`;
+    refuse(Refusal.notAnApprover, `Only Keycard approvers can ${what}.`);
+  }
+  return rule;
+}
+
+/** v4 asks the approvers' membership at the click (approverNow), so a validator does not refuse on an older list. */
+function approversForValidation(grant: Grant): Approvers {
+  if (!grant.approvers) return undefined;
+  return grant.version.catalogTargets ? READ_AT_CLICK : grant.approvers;
+}
+
 function refuse(type: string, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
@@ -184,7 +223,7 @@ function validateDecision(grant: Grant, given: Decision, action: Action): void {
     action,
     reason: nonEmpty(input.reason),
     requester: grant.request.requester,
-    approvers: grant.approvers,
+    approvers: approversForValidation(grant),
   };
   const pending = status.pendingExtension;
   // decidesExtension holds only for active access with an extension asked for; the other checks tell the types.
@@ -232,7 +271,7 @@ function validateExtension(grant: Grant, given: Extension): void {
       actor: input.by,
       durationMs,
       requester: grant.request.requester,
-      approvers: grant.approvers,
+      approvers: approversForValidation(grant),
       state: active.state,
       revoking: grant.revoking,
       fromSlack: grant.request.slack !== undefined,

@@ -3,7 +3,7 @@
  * this one hands over instead of removing the assignment.
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
-import { laterLease, laterLeaseOf } from './activities';
+import { laterLease, laterLeaseOf, laterLeasesOf } from './activities';
 import { describeFailure } from './failures';
 import type { Grant } from './state';
 
@@ -37,4 +37,34 @@ export function laterLeaseCheck(
   }
   if (patched('lease-handover')) return laterLease(lease);
   return undefined;
+}
+
+/**
+ * v4, at the expiry or after a revoke: for each pair of the grant, the later lease of the same person covering it.
+ * After a revoke nothing is carried on (every entry undefined, nothing asked). If Temporal cannot tell, every pair is
+ * removed on time and an operator is told.
+ */
+export async function laterLeasesCheck(
+  grant: Grant,
+  principalId: string,
+): Promise<({ workflowId: string; expiresAt: string } | undefined)[]> {
+  const { request, status, targets } = grant;
+  const none = targets.map(() => undefined);
+  if (grant.revocation || status.state !== 'active') return none;
+  try {
+    return await laterLeasesOf({
+      requestId: request.requestId,
+      email: request.requester.email,
+      principalId,
+      targets,
+      expiresAt: status.expiresAt,
+    });
+  } catch (error) {
+    grant.announcer.alert(
+      `Keycard could not ask Temporal whether ${request.requester.email} holds a later grant of the same access ` +
+        `(${describeFailure(error)}), so ${workflowInfo().workflowId} removes its assignments on time. If a later ` +
+        'grant of the same person is active, that person must request again.',
+    );
+    return none;
+  }
 }

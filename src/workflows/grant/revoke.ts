@@ -15,10 +15,12 @@ import {
 import { formatDuration } from '../../domain/duration';
 import {
   KEYCARD_ACTOR,
+  targetKey,
   type AccessRequest,
   type ContinuedRevoke,
   type GrantStatus,
   type Revocation,
+  type Target,
 } from '../../domain/grant';
 import { revocationEnding } from '../../domain/ending';
 import { formatUtc } from '../../domain/time';
@@ -33,7 +35,7 @@ import type { Grant } from './state';
 /** How the grant ends once the revoke is confirmed: failed ones were never granted (a half-done assignment goes). */
 export type RevokeEnding = 'expired' | 'revoked' | 'failed';
 
-type Removal = { requestId?: string; alreadyGone?: boolean };
+type Removal = { requestId?: string; alreadyGone?: boolean; keptProtected?: string };
 
 export class RevokeLoop {
   constructor(
@@ -42,17 +44,27 @@ export class RevokeLoop {
     private readonly beside: BesideTheStory,
   ) {}
 
-  async revoke(by: Revocation, principal: string, ending: RevokeEnding, firstRound = 1): Promise<void> {
+  /**
+   * Removes `targets` (every pair of the grant unless told: v4 leaves out the pairs a later lease carries on) and
+   * confirms each, then records the ending.
+   */
+  async revoke(
+    by: Revocation,
+    principal: string,
+    ending: RevokeEnding,
+    firstRound = 1,
+    targets: Target[] = this.grant.targets,
+  ): Promise<void> {
     const grant = this.grant;
     grant.revoking = true;
     setCurrentDetails(revokingDetails(by));
     // v2: nothing stops a revoke once it has begun, not even a cancellation of the workflow.
     if (grant.version.v2)
-      return CancellationScope.nonCancellable(() => this.revokeUntilGone(by, principal, ending, firstRound));
+      return CancellationScope.nonCancellable(() => this.revokeUntilGone(by, principal, ending, firstRound, targets));
     for (let round = 1; ; round++) {
       try {
         const removal = await this.identityCenter.unassign({ target: grant.request.target, principalId: principal });
-        await this.revoked(by, ending, removal);
+        await this.revoked(by, ending, [grant.request.target], [removal]);
         return;
       } catch (error) {
         const problem = describeFailure(error);
@@ -71,11 +83,22 @@ export class RevokeLoop {
     }
   }
 
-  private async revoked(by: Revocation, ending: RevokeEnding, removal: Removal): Promise<void> {
-    const { status } = this.grant;
+  /** Every removal confirmed, in the order of `targets`: the ending is recorded, with each account's receipt (v4). */
+  private async revoked(by: Revocation, ending: RevokeEnding, targets: Target[], removals: Removal[]): Promise<void> {
+    const { status, version } = this.grant;
+    const [removal] = removals;
+    const perAccount = version.catalogTargets
+      ? {
+          accounts: Object.fromEntries(
+            targets.map((target, index) => [target.accountId, removalReceipt(removals[index])]),
+          ),
+          ...(this.grant.carriedOn ? { carriedOn: this.grant.carriedOn } : {}),
+        }
+      : {};
     if (ending === 'failed') {
       await this.grant.transition('grant_failed', fail(status, by.reason, true), by.by, by.reason, {
         cleanup: removal,
+        ...perAccount,
       });
     } else {
       await this.grant.transition(
@@ -83,73 +106,121 @@ export class RevokeLoop {
         endRevoked(status, new Date().toISOString(), by, ending, true),
         by.by,
         by.reason,
-        { deletionRequestId: removal.requestId, alreadyGone: removal.alreadyGone },
+        {
+          deletionRequestId: removal?.requestId,
+          alreadyGone: version.catalogTargets ? removals.every((each) => each.alreadyGone) : removal?.alreadyGone,
+          ...perAccount,
+        },
       );
     }
   }
 
-  /** v2's revoke loop: windows of quick retries, an alert as each window closes, continue-as-new when long. */
+  /**
+   * v2's revoke loop: windows of quick retries, an alert as each window closes, continue-as-new when long. Each round
+   * asks for every pair not yet confirmed gone, side by side: one account that refuses never holds up the others.
+   */
   private async revokeUntilGone(
     by: Revocation,
     principal: string,
     ending: RevokeEnding,
     firstRound: number,
+    targets: Target[],
   ): Promise<void> {
     const grant = this.grant;
-    let resumeRequestId: string | undefined;
+    const removals = new Map<string, Removal>();
+    const resumeRequestIds = new Map<string, string>();
     for (let round = firstRound; ; round++) {
       const windowMs = revokeWindowMs(round);
       const opened = Date.now();
-      try {
-        const removal = await removalInRound(
-          round,
-          this.identityCenter.own,
-        )({
-          target: grant.request.target,
-          principalId: principal,
-          resumeRequestId,
-        });
-        await this.revoked(by, ending, removal);
-        return;
-      } catch (error) {
-        resumeRequestId = heartbeatedRequestId(error) ?? resumeRequestId;
-        const problem = describeFailure(error);
-        const since = grant.status.revokeFailing?.since ?? new Date(opened).toISOString();
-        grant.status = revokeFailing(grant.status, { since, rounds: round, lastError: problem });
-        const next = formatDuration(revokeWindowMs(round + 1));
-        grant.announcer.alert(
-          `Revoke of ${workflowInfo().workflowId} is failing (round ${round}, since ${formatUtc(since)}): ` +
-            `${problem.replace(/\.?$/, '.')} Access is still granted; Keycard retries every ${formatDuration(revokeRetryIntervalMs(round + 1))} ` +
-            `and alerts again in ${next}. Check Identity Center now.`,
-        );
-        await grant.transition('revoke_failing', grant.status, KEYCARD_ACTOR, problem, { round });
-        // A round cut short (a non-retryable failure) still waits out its window: the alerts keep their pace.
-        const rest = opened + windowMs - Date.now();
-        if (rest > 0) await sleep(rest);
-        const info = workflowInfo();
-        if (
-          (info.historyLength > CONTINUE_AS_NEW_AFTER_EVENTS || info.continueAsNewSuggested) &&
-          this.beside.idle &&
-          allHandlersFinished()
-        ) {
-          const approvalMessage = await grant.announcer.approvalMessageRef;
-          await continueAsNew<(request: AccessRequest) => Promise<GrantStatus>>({
-            ...grant.request,
-            continuedRevoke: {
-              status: grant.status,
-              revocation: by,
-              principalId: principal,
-              endState: ending === 'failed' ? 'failed' : 'revoked',
-              ending,
-              round: round + 1,
-              seq: grant.seq,
-              ...(approvalMessage ? { approvalMessage } : {}),
-            },
-          });
+      const remaining = targets.filter((target) => !removals.has(targetKey(target)));
+      const unassign = removalInRound(round, this.identityCenter.own);
+      const removal = (target: Target) =>
+        unassign({ target, principalId: principal, resumeRequestId: resumeRequestIds.get(targetKey(target)) });
+      let outcomes: PromiseSettledResult<Removal>[];
+      if (remaining.length === 1) {
+        // One pair (every run before v4): awaited as it always was, so older histories replay step for step.
+        try {
+          outcomes = [{ status: 'fulfilled', value: await removal(remaining[0]) }];
+        } catch (error) {
+          outcomes = [{ status: 'rejected', reason: error }];
         }
+      } else {
+        outcomes = await Promise.allSettled(remaining.map(removal));
+      }
+      const failures: string[] = [];
+      outcomes.forEach((outcome, index) => {
+        const key = targetKey(remaining[index]);
+        if (outcome.status === 'fulfilled') {
+          removals.set(key, outcome.value);
+          return;
+        }
+        const heartbeated = heartbeatedRequestId(outcome.reason);
+        if (heartbeated) resumeRequestIds.set(key, heartbeated);
+        const problem = describeFailure(outcome.reason);
+        failures.push(targets.length > 1 ? `${accountName(grant, remaining[index])}: ${problem}` : problem);
+      });
+      if (failures.length === 0) {
+        await this.revoked(
+          by,
+          ending,
+          targets,
+          targets.map((target) => removals.get(targetKey(target)) ?? {}),
+        );
+        return;
+      }
+      const problem = failures.join('; ');
+      const since = grant.status.revokeFailing?.since ?? new Date(opened).toISOString();
+      grant.status = revokeFailing(grant.status, { since, rounds: round, lastError: problem });
+      const next = formatDuration(revokeWindowMs(round + 1));
+      grant.announcer.alert(
+        `Revoke of ${workflowInfo().workflowId} is failing (round ${round}, since ${formatUtc(since)}): ` +
+          `${problem.replace(/\.?$/, '.')} Access is still granted; Keycard retries every ${formatDuration(revokeRetryIntervalMs(round + 1))} ` +
+          `and alerts again in ${next}. Check Identity Center now.`,
+      );
+      await grant.transition('revoke_failing', grant.status, KEYCARD_ACTOR, problem, { round });
+      // A round cut short (a non-retryable failure) still waits out its window: the alerts keep their pace.
+      const rest = opened + windowMs - Date.now();
+      if (rest > 0) await sleep(rest);
+      const info = workflowInfo();
+      if (
+        (info.historyLength > CONTINUE_AS_NEW_AFTER_EVENTS || info.continueAsNewSuggested) &&
+        this.beside.idle &&
+        allHandlersFinished()
+      ) {
+        const approvalMessage = await grant.announcer.approvalMessageRef;
+        await continueAsNew<(request: AccessRequest) => Promise<GrantStatus>>({
+          ...grant.request,
+          continuedRevoke: {
+            status: grant.status,
+            revocation: by,
+            principalId: principal,
+            // The new run asks again for every pair this revoke removes: one already gone answers at once.
+            ...(grant.version.catalogTargets ? { targets } : {}),
+            endState: ending === 'failed' ? 'failed' : 'revoked',
+            ending,
+            round: round + 1,
+            seq: grant.seq,
+            ...(approvalMessage ? { approvalMessage } : {}),
+          },
+        });
       }
     }
   }
+}
+
+/** What the audit trail keeps of one account's removal. */
+function removalReceipt(removal: Removal | undefined) {
+  return {
+    deletionRequestId: removal?.requestId ?? null,
+    alreadyGone: removal?.alreadyGone === true,
+    ...(removal?.keptProtected ? { keptProtected: removal.keptProtected } : {}),
+  };
+}
+
+/** An account as people read it: its catalog name and id, or the id alone. */
+export function accountName(grant: Grant, target: Target): string {
+  const account = grant.status.catalogTarget?.accounts.find((each) => each.id === target.accountId);
+  return account && account.name !== account.id ? `${account.name} (${account.id})` : target.accountId;
 }
 
 /** How a run that continued as new ends; runs continued before `ending` was carried tell it from the revocation. */

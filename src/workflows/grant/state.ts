@@ -15,8 +15,9 @@ import {
 import { formatDuration, parseDuration } from '../../domain/duration';
 import {
   DEFAULT_MAX_TOTAL_DURATION,
+  grantedTargets,
   KEYCARD_ACTOR,
-  targetKey,
+  publishedTargetKey,
   type AccessRequest,
   type ContinuedRevoke,
   type Decision,
@@ -24,6 +25,7 @@ import {
   type GrantHistoryEntry,
   type GrantStatus,
   type Revocation,
+  type Target,
 } from '../../domain/grant';
 import { handOverReason } from '../../domain/ending';
 import { activate, approve, deny, endRevoked, fail, leaveUnanswered } from '../../domain/transitions';
@@ -35,7 +37,11 @@ import { bounded, currentDetails, forActivities } from './shown';
 import type { StoryVersion } from './version';
 
 /** A decision on the request itself (not on an extension). */
-export type RequestDecision = Decision & { outcome: 'approved' | 'denied' };
+export type RequestDecision = Decision & {
+  outcome: 'approved' | 'denied';
+  /** v4: the approvers entry (a user, a group) that made the person an approver when they clicked. */
+  approverRule?: string;
+};
 
 export class Grant {
   status: GrantStatus;
@@ -50,6 +56,13 @@ export class Grant {
   approvers: Set<string> | undefined;
   /** Longest total the grant may reach with extensions, e.g. '12h'. */
   readonly maxTotalDuration: string;
+  /**
+   * Every (account, permission set) the grant assigns and revokes: v4, each account of its catalog target; before,
+   * its one target.
+   */
+  readonly targets: Target[];
+  /** v4: at the expiry, the accounts a later lease of the person carries on (accountId → workflow id): left in place. */
+  carriedOn: Record<string, string> | undefined;
   /** v3: the nonces of the front-door proofs this grant has taken (each counts once). */
   readonly usedProofs = new Set<string>();
   /** v2: the records, one after the other, beside the story; finish() waits for the last to land. */
@@ -73,6 +86,7 @@ export class Grant {
       state: 'pending',
       requester: request.requester,
       target: request.target,
+      ...(version.catalogTargets && request.catalogTarget ? { catalogTarget: request.catalogTarget } : {}),
       reason: request.reason,
       duration: formatDuration(durationMs),
       approvedBy: request.approvedBy,
@@ -82,6 +96,7 @@ export class Grant {
       history: [],
     };
     this.maxTotalDuration = this.status.maxTotalDuration ?? maxTotalDuration;
+    this.targets = version.catalogTargets ? grantedTargets(this.status) : [request.target];
     this.seq = continued?.seq ?? 0;
     this.approvers = continued?.status.approvers ? new Set(continued.status.approvers) : undefined;
   }
@@ -124,8 +139,8 @@ export class Grant {
   }
 
   /** The named transitions of the story. Each returns transition()'s own promise, so awaiting it costs nothing more. */
-  approved(by: string): Promise<void> {
-    return this.transition('approved', approve(this.status, by), by);
+  approved(by: string, approverRule?: string): Promise<void> {
+    return this.transition('approved', approve(this.status, by), by, undefined, approverRule ? { approverRule } : undefined);
   }
 
   /** Denied by an approver, or (by 'temporal') the workflow was cancelled while the request waited. */
@@ -139,15 +154,21 @@ export class Grant {
     return this.transition('expired', leaveUnanswered(this.status), KEYCARD_ACTOR, reason);
   }
 
-  /** Identity Center confirmed the assignment at `grantedAt`: the time box starts now. */
-  granted(grantedAt: number, durationMs: number, creationRequestId: string | undefined): Promise<void> {
+  /**
+   * Identity Center confirmed the assignment (v4: every account's) at `grantedAt`: the time box starts now.
+   * `creations` are the creation request ids in the order of `targets` (undefined where one already existed).
+   */
+  granted(grantedAt: number, durationMs: number, creations: (string | undefined)[]): Promise<void> {
     const expiresAt = new Date(grantedAt + durationMs).toISOString();
+    const perAccount = this.version.catalogTargets
+      ? { creationRequestIds: Object.fromEntries(this.targets.map((target, index) => [target.accountId, creations[index] ?? null])) }
+      : {};
     return this.transition(
       'granted',
       activate(this.status, new Date(grantedAt).toISOString(), expiresAt),
       KEYCARD_ACTOR,
       this.request.reason,
-      { creationRequestId, expiresAt },
+      { creationRequestId: creations[0], expiresAt, ...perAccount },
     );
   }
 
@@ -167,15 +188,21 @@ export class Grant {
     );
   }
 
-  /** At expiry the person holds a later lease on the same target: access continues under it, nothing is removed. */
-  async handOver(later: { workflowId: string; expiresAt: string }): Promise<void> {
+  /**
+   * At expiry the person holds a later lease on the same target: access continues under it, nothing is removed.
+   * v4: `perTarget` names the lease carrying each pair on (several, when other grants cover different accounts).
+   */
+  async handOver(
+    later: { workflowId: string; expiresAt: string },
+    perTarget?: ({ workflowId: string } | undefined)[],
+  ): Promise<void> {
     const reason = handOverReason(later.workflowId, later.expiresAt);
     await this.transition(
       'revoked',
       endRevoked(this.status, new Date().toISOString(), { by: KEYCARD_ACTOR, reason }, 'handed_over'),
       KEYCARD_ACTOR,
       reason,
-      { handedOverTo: later.workflowId },
+      { handedOverTo: later.workflowId, ...(perTarget ? { carriedOn: carriedOn(this.targets, perTarget) } : {}) },
     );
   }
 
@@ -197,12 +224,25 @@ export class Grant {
   }
 }
 
+/** Which lease carries each account on: accountId → workflow id. */
+export function carriedOn(
+  targets: Target[],
+  leases: ({ workflowId: string } | undefined)[],
+): Record<string, string> {
+  const carried: Record<string, string> = {};
+  targets.forEach((target, index) => {
+    const lease = leases[index];
+    if (lease) carried[target.accountId] = lease.workflowId;
+  });
+  return carried;
+}
+
 /** Search attributes and Web UI details, from the status in one place. */
 function publish(status: GrantStatus): void {
   upsertSearchAttributes([
     { key: searchAttributes.state, value: status.state },
     { key: searchAttributes.requester, value: status.requester.email },
-    { key: searchAttributes.target, value: targetKey(status.target) },
+    { key: searchAttributes.target, value: publishedTargetKey(status) },
     ...(status.approvedBy ? [{ key: searchAttributes.approver, value: status.approvedBy }] : []),
     ...(status.expiresAt ? [{ key: searchAttributes.expiresAt, value: new Date(status.expiresAt) }] : []),
   ]);

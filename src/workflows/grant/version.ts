@@ -20,11 +20,21 @@ export const RELIABLE_REVOKE_PATCH = 'revoke-needs-only-identity-center';
  */
 export const FRONT_DOOR_PATCH = 'front-door-proofs';
 
+/**
+ * v4, `catalog-targets`: a request may name a catalog target (AccessRequest.catalogTarget) whose permission set is
+ * granted in several accounts: assigned in each, active only when every one is confirmed, rolled back when one fails,
+ * revoked in each; leases are per (person, account, permission set); and who may decide is read when the button is
+ * clicked (the approverRule activity), not frozen when the request started.
+ */
+export const CATALOG_TARGETS_PATCH = 'catalog-targets';
+
 export interface StoryVersion {
   /** True for runs started on v2 (see RELIABLE_REVOKE_PATCH); false for v1 runs, which keep their story. */
   readonly v2: boolean;
   /** True for runs started on v3 (see FRONT_DOOR_PATCH): inputs need a proof. */
   readonly proofs: boolean;
+  /** True for runs started on v4 (see CATALOG_TARGETS_PATCH): several accounts, approvers read at the click. */
+  readonly catalogTargets: boolean;
   /** A duration someone asked for (the grant's, the request timeout): v2 refuses anything under a second. */
   requestedMs(duration: unknown): number;
 }
@@ -33,5 +43,11 @@ export interface StoryVersion {
 export function storyVersion(): StoryVersion {
   const v2 = patched(RELIABLE_REVOKE_PATCH);
   const proofs = v2 && patched(FRONT_DOOR_PATCH);
-  return { v2, proofs, requestedMs: (duration) => (v2 ? parseRequestedDuration(duration) : parseDuration(duration)) };
+  const catalogTargets = proofs && patched(CATALOG_TARGETS_PATCH);
+  return {
+    v2,
+    proofs,
+    catalogTargets,
+    requestedMs: (duration) => (v2 ? parseRequestedDuration(duration) : parseDuration(duration)),
+  };
 }
