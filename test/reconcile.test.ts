@@ -432,16 +432,16 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
       grant('awaiting-approval', { state: 'pending' }),
       grant('other-person', { state: 'active', expiresAt: at(3_600_000), principalId: `${principalId}-x` }),
     ]);
-    assert.equal(await records.liveLeaseOn(overdue, now), undefined, 'nothing live: revoke');
+    assert.equal(await records.liveLeaseOn(overdue, overdue.targetKey, now), undefined, 'nothing live: revoke');
 
     await records.grants.insertOne(grant('being-granted', { state: 'pending', approver: 'U0APPROVER' }));
-    assert.equal((await records.liveLeaseOn(overdue, now))?.workflowId, `prod-access-${principalId}-being-granted`);
+    assert.equal((await records.liveLeaseOn(overdue, overdue.targetKey, now))?.workflowId, `prod-access-${principalId}-being-granted`);
 
     await records.grants.insertMany([
       grant('live', { state: 'active', expiresAt: at(600_000) }),
       grant('live-longer', { state: 'active', expiresAt: at(1_200_000) }),
     ]);
-    const successor = await records.liveLeaseOn(overdue, now);
+    const successor = await records.liveLeaseOn(overdue, overdue.targetKey, now);
     assert.equal(successor?.workflowId, `prod-access-${principalId}-live-longer`);
     assert.equal(successor?.expiresAt?.getTime(), at(1_200_000).getTime());
     await records.grants.deleteMany({ principalId: { $in: [principalId, `${principalId}-x`] } });
