@@ -154,5 +154,13 @@ describe('keycard catalog check', function () {
     const withCatalog = await keycardCli({ ...env, CATALOG_FILE: file }, 'reconcile', '--dry-run', '--json');
     assert.equal(withCatalog.code, 1, withCatalog.stdout + withCatalog.stderr);
     assert.equal(standing(JSON.parse(withCatalog.stdout) as ReconcileSummary).length, 1);
+
+    // The catalog alone, without TARGET_ACCOUNT_ID and PERMISSION_SET_ARN: the same sweep, of the catalog's pairs.
+    const catalogOnly: Record<string, string> = { ...env, CATALOG_FILE: file };
+    delete catalogOnly.TARGET_ACCOUNT_ID;
+    delete catalogOnly.PERMISSION_SET_ARN;
+    const alone = await keycardCli(catalogOnly, 'reconcile', '--dry-run', '--json');
+    assert.equal(alone.code, 1, alone.stdout + alone.stderr);
+    assert.equal(standing(JSON.parse(alone.stdout) as ReconcileSummary).length, 1);
   });
 });
