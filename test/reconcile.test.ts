@@ -641,6 +641,54 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
     assert.equal(await isAssignedInMoto(userId, checkout), false, 'the later lease removes its pair at its end');
   });
 
+  it('a two-account revoke that did not hold in one account is caught and redone there, and only there', async () => {
+    const { aws } = stand();
+    const { request, userId } = await newRequest({ ...forCatalogTarget(twoAccounts), duration: '1h' });
+    const { handle } = await activeGrant(request);
+    // Identity Center lies about the checkout account only: its deletion "succeeds" and its listing shows nothing.
+    const lie = `injected-${randomUUID()}`;
+    const answer = (value: unknown) => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: Buffer.from(JSON.stringify(value)),
+    });
+    aws.inject('DeleteAccountAssignment', 2, async (call, forward) =>
+      call.input.TargetId === CHECKOUT_ACCOUNT
+        ? answer({ AccountAssignmentDeletionStatus: { RequestId: lie, Status: 'IN_PROGRESS' } })
+        : forward(),
+    );
+    aws.inject('DescribeAccountAssignmentDeletionStatus', 20, async (call, forward) =>
+      call.input.AccountAssignmentDeletionRequestId === lie
+        ? answer({ AccountAssignmentDeletionStatus: { RequestId: lie, Status: 'SUCCEEDED' } })
+        : forward(),
+    );
+    aws.inject('ListAccountAssignmentsForPrincipal', 20, async (call, forward) =>
+      (call.input.Filter as { AccountId?: string } | undefined)?.AccountId === CHECKOUT_ACCOUNT
+        ? answer({ AccountAssignments: [] })
+        : forward(),
+    );
+    await handle.signal('revoke', { by: 'ops', reason: 'done' });
+    assert.equal((await handle.result()).state, 'revoked');
+    aws.clearFaults();
+    assert.deepEqual(
+      await Promise.all([assigned(userId), isAssignedInMoto(userId, checkout)]),
+      [false, true],
+      'the lie left the checkout access in place',
+    );
+
+    const summary = await runReconcile();
+    assert.deepEqual(
+      summary.findings.filter((f) => f.requestId === request.requestId).map((f) => [f.kind, f.target]),
+      [['revoke_redone', targetKey(checkout)]],
+      JSON.stringify(summary.findings),
+    );
+    assert.equal(await isAssignedInMoto(userId, checkout), false);
+    const records = await recordsIn(mongoUrl);
+    const redone = (await records.events(request.requestId)).filter((event) => event.type === 'revoke_redone');
+    assert.equal(redone.length, 1);
+    assert.match(redone[0].reason ?? '', new RegExp(`still lists the assignment on ${CHECKOUT_ACCOUNT}/`));
+  });
+
   it('`keycard reconcile` gives the same result with the Temporal server stopped', async () => {
     const own = await startDevServer();
     const env = await TestWorkflowEnvironment.createFromExistingServer({ address: own.address });
