@@ -26,12 +26,24 @@ function homeTargetText(grant: HomeGrant): string {
   return escapeText(permissionSetName(grant.target ?? ''));
 }
 
-export function homeView(liveGrants: HomeGrant[], approverChannel: string): { type: 'home'; blocks: KnownBlock[] } {
+/**
+ * `catalog`: Keycard runs with CATALOG_FILE, so people name a target (or open the form) and each target's approvers
+ * decide; without one, the one implicit target is asked for by reason alone, as always.
+ */
+export function homeView(
+  liveGrants: HomeGrant[],
+  approverChannel: string,
+  { catalog = false }: { catalog?: boolean } = {},
+): { type: 'home'; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     section(
       '*Keycard* hands out production access for a few hours and takes it back on time.\n' +
-        'Ask with `/prod-access <reason>` or `/prod-access 2h <reason>`; an approver decides in ' +
-        `${channelLink(approverChannel)}.`,
+        (catalog
+          ? 'Ask with `/prod-access <target> [duration] <reason>`, or `/prod-access` alone for a form; ' +
+            "`/prod-access help` lists the targets you may ask for. Each target's approvers decide, by default in " +
+            `${channelLink(approverChannel)}.`
+          : 'Ask with `/prod-access <reason>` or `/prod-access 2h <reason>`; an approver decides in ' +
+            `${channelLink(approverChannel)}.`),
     ),
   ];
   if (liveGrants.length === 0) {

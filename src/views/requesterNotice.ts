@@ -35,7 +35,10 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
     case 'grant_failed':
       return plain(`Your ${what} could not be granted: ${escapeLine(status.failureReason ?? 'unknown failure')}`);
     case 'expiry_warning': {
-      const text = `Your prod access ends at ${shownMoment(status.expiresAt)}.`;
+      // Which access, for a catalog target: a person may hold several at once.
+      const text = status.catalogTarget
+        ? `Your ${what} ends at ${shownMoment(status.expiresAt)}.`
+        : `Your prod access ends at ${shownMoment(status.expiresAt)}.`;
       return {
         text,
         blocks: [

@@ -128,6 +128,25 @@ describe('a catalog target in the messages', function () {
     );
   });
 
+  it('the warning before the end names which access ends', () => {
+    const warning = requesterNotice(
+      catalogGrant({ state: 'active', expiresAt: EXPIRES }),
+      'expiry_warning',
+      WORKFLOW_ID,
+    );
+    assert.equal(warning?.text, `Your production access to ${SHOWN} ends at 2026-01-05 14:00 UTC.`);
+  });
+
+  it('the App Home of a catalog says how to name a target, find the targets and open the form', () => {
+    const view = homeView([], 'C0APPROVERS', { catalog: true });
+    assert.equal(
+      (view.blocks[0] as { text: { text: string } }).text.text,
+      '*Keycard* hands out production access for a few hours and takes it back on time.\n' +
+        'Ask with `/prod-access <target> [duration] <reason>`, or `/prod-access` alone for a form; ' +
+        "`/prod-access help` lists the targets you may ask for. Each target's approvers decide, by default in <#C0APPROVERS>.",
+    );
+  });
+
   it('who and history list the target by name with its accounts; a key alone is shown as it is', () => {
     const listing: GrantListing = {
       workflowId: WORKFLOW_ID,
