@@ -99,7 +99,7 @@ async function overdueGrant(ctx: Reconciling, sweep: Sweep, grant: GrantRecord):
   const handedText = handedOver.map(({ key, handover }) => `${handover}${on(key)}`).join('; ');
   const protectedText = protectedPairs.map(({ key, because }) => `${because}${on(key)}`).join('; ');
 
-  if (handedOver.length > 0 && forced) {
+  if (handedOver.length > 0 && forced && removed.length === 0) {
     // A running workflow is not signalled: a revoke would remove the assignment the other lease holds. When it
     // runs again its own expiry finds the same later lease and hands over itself.
     await sweep.alert(
@@ -131,6 +131,12 @@ async function overdueGrant(ctx: Reconciling, sweep: Sweep, grant: GrantRecord):
   const kept = [protectedText && `left in place: ${protectedText}`, handedText].filter(Boolean).join('; ');
   await records.markRevokedByReconciler(grant, kept ? `${reason}; ${kept}` : reason, summary.runId, now);
   summary.revoked += 1;
+  if (forced && handedOver.length > 0) {
+    // Its workflow is not told (its revoke would remove the pairs later leases hold): its own expiry hands them over.
+    await sweep.alert(
+      `Grant ${grant.workflowId} (${grant.requester.email}) ${reason}. Keycard's reconciler revoked it on ${removed.map(targetKey).join(', ')}; ${handedText}.`,
+    );
+  }
   if (forced && handedOver.length === 0) {
     let told = 'told its workflow';
     try {
