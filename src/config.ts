@@ -295,7 +295,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
     if (!value('APPROVER_CHANNEL')) {
       problems.push('APPROVER_CHANNEL is required: where requests are approved (example: C0123456789)');
     }
-    if (!value('APPROVERS')) problems.push('APPROVERS is required: who may approve (example: U0123ABCD,S0456EFGH)');
+    // A catalog names each target's approvers; APPROVERS decides only for the one implicit target.
+    if (!value('APPROVERS') && !catalogFile) {
+      problems.push('APPROVERS is required without CATALOG_FILE: who may approve (example: U0123ABCD,S0456EFGH)');
+    }
   }
   // A deploy that lost its Slack settings still refuses to start; the hint is for a newcomer with none yet.
   const noSlackAtAll =

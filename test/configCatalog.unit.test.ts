@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseCatalog } from '../src/catalogFile';
-import { catalogOf, defaultTargetOf, loadConfig, managedTargets, singleTargetOf } from '../src/config';
+import { catalogOf, ConfigError, defaultTargetOf, loadConfig, managedTargets, singleTargetOf } from '../src/config';
 import { CATALOG_MISTAKES, catalogWith, VALID_CATALOG } from './support/catalogs';
 import { configProblems, REQUIRED_ENV } from './support/configEnv';
 
@@ -143,6 +143,28 @@ describe('the target catalog at start-up (CATALOG_FILE)', function () {
       { accountId: '444455556666', permissionSetArn: ADMIN_SET },
     ]);
     assert.deepEqual(defaultTargetOf(config), { accountId: '111122223333', permissionSetArn: ADMIN_SET });
+  });
+
+  it('for the Slack app with a catalog, each target names its approvers: APPROVERS may be left out, APPROVER_CHANNEL not', () => {
+    const catalog = file('slack.yaml', VALID_CATALOG);
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1-abc', SLACK_APP_TOKEN: 'xapp-1-abc' };
+    const env = { ...withoutSingleTarget(), ...slack, CATALOG_FILE: catalog };
+    const slackProblems = (settings: Record<string, string>) => {
+      try {
+        loadConfig(settings, { slack: true });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    assert.deepEqual(slackProblems(env), [
+      'APPROVER_CHANNEL is required: where requests are approved (example: C0123456789)',
+    ]);
+    assert.deepEqual(slackProblems({ ...env, APPROVER_CHANNEL: 'C0APPROVALS' }), []);
+    const single = { ...REQUIRED_ENV, ...slack, APPROVER_CHANNEL: 'C0APPROVALS' };
+    assert.deepEqual(slackProblems(single), [
+      'APPROVERS is required without CATALOG_FILE: who may approve (example: U0123ABCD,S0456EFGH)',
+    ]);
   });
 
   it('with a catalog, one of TARGET_ACCOUNT_ID and PERMISSION_SET_ARN without the other is refused', () => {
