@@ -109,8 +109,10 @@ export interface ContinuedRevoke {
   status: GrantStatus;
   revocation: Revocation;
   principalId: string;
-  /** v4: the (account, permission set) pairs this revoke removes; absent: every pair of the grant. */
+  /** v4: the (account, permission set) pairs this revoke still has to remove; absent: every pair of the grant. */
   targets?: Target[];
+  /** v4: what the earlier runs removed already, per account, for the audit event that ends the revoke. */
+  removedAccounts?: Record<string, RemovalReceipt>;
   endState: 'revoked' | 'failed';
   /** How the grant ends once the revoke is confirmed; runs continued before it existed tell it from the revocation. */
   ending?: 'expired' | 'revoked' | 'failed';
@@ -120,6 +122,14 @@ export interface ContinuedRevoke {
   seq: number;
   /** Where the approval message is, so the new run keeps it up to date. */
   approvalMessage?: { channel: string; ts: string };
+}
+
+/** What the audit trail keeps of one account's removal (v4). */
+export interface RemovalReceipt {
+  deletionRequestId: string | null;
+  alreadyGone: boolean;
+  /** The assignment was protected (PROTECTED_PRINCIPALS) and left in place: why. */
+  keptProtected?: string;
 }
 
 /** The payload of the `revoke` signal. */

@@ -67,13 +67,11 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
   if (continued) {
     // A revoke that kept failing continued as a new run: it picks up where it stood.
     setCurrentDetails(revokingDetails(continued.revocation));
-    await revoker.revoke(
-      continued.revocation,
-      continued.principalId,
-      continuedEnding(continued),
-      continued.round,
-      continued.targets ?? grant.targets,
-    );
+    await revoker.revoke(continued.revocation, continued.principalId, continuedEnding(continued), {
+      firstRound: continued.round,
+      targets: continued.targets,
+      removedEarlier: continued.removedAccounts,
+    });
     return grant.finish();
   }
 
@@ -154,7 +152,7 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
       const assigned = await assignEach(grant, identityCenter, principalId);
       if (!assigned.ok) {
         // Not every account confirmed: what was made, and whatever the failing account half-did, is removed.
-        await revoker.revoke(assigned.failed, principalId, 'failed', 1, assigned.toRemove);
+        await revoker.revoke(assigned.failed, principalId, 'failed', { targets: assigned.toRemove });
         return grant.finish();
       }
       await grant.granted(Date.now(), durationMs, assigned.creations);
@@ -193,7 +191,7 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
     }
     if (later) grant.carriedOn = carriedOn(grant.targets, carried);
     const { revocation } = grant;
-    await revoker.revoke(revocation ?? EXPIRY, principalId, revocation ? 'revoked' : 'expired', 1, toRemove);
+    await revoker.revoke(revocation ?? EXPIRY, principalId, revocation ? 'revoked' : 'expired', { targets: toRemove });
     return grant.finish();
   }
 

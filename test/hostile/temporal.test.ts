@@ -14,6 +14,7 @@ import { approveUpdate, statusQuery } from '../../src/workflows/definitions';
 import { visibleText } from '../support/fakeSlack';
 import {
   eventually,
+  forCatalogTarget,
   isAssignedInMoto,
   newRequest,
   newSlackRequest,
@@ -22,6 +23,7 @@ import {
   TEST_APPROVER_CHANNEL,
   testFrontDoor,
   testSigner,
+  twoAccountTarget,
   workerWithSlackForBlock,
 } from '../support/keycard';
 import { APPROVER } from '../support/slackStand';
@@ -103,6 +105,17 @@ describe('Temporal access alone grants nothing: forgeries through the temporal C
         const workflowId = grantWorkflowId(request.requestId);
         const proof = testFrontDoor.sign({ action: 'request', workflowId, payload: asked }, 'slack');
         return { ...request, proof };
+      },
+      problem: /does not match/,
+    },
+    {
+      name: 'a real proof of a one-account catalog request, with a second account added after signing',
+      forge: async (request) => {
+        const { catalogTarget } = twoAccountTarget();
+        const asked = { ...request, ...forCatalogTarget({ ...catalogTarget, accounts: [catalogTarget.accounts[0]] }) };
+        const workflowId = grantWorkflowId(request.requestId);
+        const proof = testFrontDoor.sign({ action: 'request', workflowId, payload: asked }, 'slack');
+        return { ...asked, ...forCatalogTarget(catalogTarget), proof };
       },
       problem: /does not match/,
     },

@@ -13,12 +13,13 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { grantWorkflowId, type AccessRequest } from '../../src/domain/grant';
+import { grantWorkflowId, type AccessRequest, type ContinuedRevoke } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { awsError } from '../support/awsFaultProxy';
 import { FakeSlack } from '../support/fakeSlack';
 import {
+  assignInMoto,
   CHECKOUT_ACCOUNT,
   eventually,
   forCatalogTarget,
@@ -252,6 +253,64 @@ describe('recording workflow histories for the replay test', function () {
     stand().aws.inject('DeleteAccountAssignment', 11, (call, forward) =>
       call.input.TargetId === CHECKOUT_ACCOUNT ? refused(call, forward) : forward(),
     );
+    return handle;
+  });
+
+  recording('two-accounts-carried-on', async (start) => {
+    const { catalogTarget } = twoAccountTarget();
+    const first = await start({ ...forCatalogTarget(catalogTarget), duration: '1h' });
+    await active(first.handle);
+    // A later grant of the same person covers the payments account only: at the first's expiry it stays.
+    const paymentsOnly = { ...catalogTarget, key: 'payments-admin', accounts: [catalogTarget.accounts[0]] };
+    const later = await start({
+      ...forCatalogTarget(paymentsOnly),
+      duration: '2h',
+      requester: first.request.requester,
+      requestId: `recorded-later-${randomUUID().slice(0, 8)}`,
+    });
+    await active(later.handle);
+    await first.handle.result();
+    await later.handle.signal('revoke', { by: 'test', reason: 'cleanup' });
+    await later.handle.result();
+    return first.handle;
+  });
+
+  recording('two-accounts-continued-revoke', async () => {
+    // A run as a long failing two-account revoke continues it: payments went already, checkout is still assigned.
+    const { catalogTarget, targets } = twoAccountTarget();
+    const requestId = `recorded-${randomUUID().slice(0, 8)}`;
+    const { request, userId } = await newRequest({ requestId, ...forCatalogTarget(catalogTarget), duration: '1h' });
+    await assignInMoto(targets[1], userId);
+    const at = new Date(await env().currentTimeMs()).toISOString();
+    const continuedRevoke: ContinuedRevoke = {
+      status: {
+        requestId,
+        state: 'active',
+        requester: request.requester,
+        target: request.target,
+        catalogTarget,
+        reason: request.reason,
+        duration: '1h',
+        principalId: userId,
+        history: [],
+        grantedAt: at,
+        expiresAt: at,
+        revokeFailing: { since: at, rounds: 40, lastError: 'checkout-prod (444455556666): AccessDeniedError' },
+      },
+      revocation: { by: 'keycard', reason: 'expired' },
+      principalId: userId,
+      targets: [targets[1]],
+      removedAccounts: { [targets[0].accountId]: { deletionRequestId: 'earlier-request', alreadyGone: false } },
+      endState: 'revoked',
+      ending: 'expired',
+      round: 41,
+      seq: 42,
+    };
+    const handle = await env().client.workflow.start('prodAccess', {
+      taskQueue: worker.taskQueue,
+      workflowId: grantWorkflowId(requestId),
+      args: [{ ...request, continuedRevoke }],
+    });
     return handle;
   });
 

@@ -141,7 +141,11 @@ describe('a grant of a catalog target with two accounts', function () {
   it('at its expiry, an account a later lease of the person covers stays; the other is removed', async () => {
     const { catalogTarget, targets } = twoAccountTarget();
     const { request, userId } = await newRequest({ ...forCatalogTarget(catalogTarget), duration: '4s' });
-    const paymentsOnly: RequestedTarget = { ...catalogTarget, key: 'payments-admin', accounts: [catalogTarget.accounts[0]] };
+    const paymentsOnly: RequestedTarget = {
+      ...catalogTarget,
+      key: 'payments-admin',
+      accounts: [catalogTarget.accounts[0]],
+    };
     const later: AccessRequest = {
       ...request,
       ...forCatalogTarget(paymentsOnly),
@@ -206,7 +210,10 @@ describe('approvers read from Slack when they click (v4)', function () {
     assert.deepEqual((await handle.query(statusQuery)).approvers, [LEAVES, STAYS]);
     slack.userGroups.set(GROUP, [STAYS]);
     await assert.rejects(sendUpdate(handle, approveUpdate, { by: LEAVES }, env()), (error: Error) => {
-      assert.match(String((error as { cause?: Error }).cause?.message ?? error.message), /Only Keycard approvers can approve/);
+      assert.match(
+        String((error as { cause?: Error }).cause?.message ?? error.message),
+        /Only Keycard approvers can approve/,
+      );
       return true;
     });
     assert.equal((await handle.query(statusQuery)).state, 'pending');

@@ -4,19 +4,23 @@
  * as soon as Identity Center takes the deletion again.
  */
 import assert from 'node:assert/strict';
-import type { GrantStatus } from '../../src/domain/grant';
+import { grantWorkflowId, type ContinuedRevoke, type GrantStatus } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { statusQuery } from '../../src/workflows/definitions';
 import { MAX_REVOKE_WINDOW_MS } from '../../src/workflows/grant/revokePace';
 import { awsError } from '../support/awsFaultProxy';
 import {
+  assignInMoto,
+  CHECKOUT_ACCOUNT,
   eventually,
+  forCatalogTarget,
   isAssignedInMoto,
   newRequest,
   records,
   startWorker,
   type TestWorker,
   testSigner,
+  twoAccountTarget,
 } from '../support/keycard';
 import { stand } from '../support/stand';
 
@@ -106,5 +110,103 @@ describe('a revoke that fails for a day, through time skipping', function () {
       audit.map((_, index) => index + 1),
       'the audit has every event once, in order',
     );
+  });
+
+  it('of a two-account grant: the account that takes the deletion goes at once, the refusing one is retried for hours, then both are gone', async function () {
+    this.timeout(600_000);
+    const { timeSkipping, aws } = stand();
+    const { catalogTarget, targets } = twoAccountTarget();
+    const { request, userId } = await newRequest({ ...forCatalogTarget(catalogTarget), duration: '1h' });
+    const handle = await startAccessRequest(timeSkipping.client, worker.taskQueue, request, testSigner(timeSkipping));
+    const active = await eventually(
+      () => handle.query(statusQuery),
+      (status) => status.state === 'active',
+    );
+    const refused = awsError(400, 'AccessDeniedException', 'injected: the worker lost access to the checkout account');
+    aws.inject('DeleteAccountAssignment', Number.POSITIVE_INFINITY, (call, forward) =>
+      call.input.TargetId === CHECKOUT_ACCOUNT ? refused(call, forward) : forward(),
+    );
+    const recoverAt = Date.parse(active.expiresAt as string) + 3 * HOUR;
+    const result = handle.result();
+    while ((await timeSkipping.currentTimeMs()) < recoverAt) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    assert.deepEqual(
+      await Promise.all(targets.map((target) => isAssignedInMoto(userId, target))),
+      [false, true],
+      'the payments account went at the first round; the checkout account is still assigned',
+    );
+    const during = await handle.query(statusQuery);
+    assert.equal(during.state, 'active');
+    assert.match(during.revokeFailing?.lastError ?? '', /^checkout-prod \(444455556666\): AccessDeniedError: /);
+    aws.clearFaults();
+
+    const final = await result;
+    assert.equal(final.state, 'revoked');
+    assert.equal(final.ending, 'expired');
+    assert.deepEqual(await Promise.all(targets.map((target) => isAssignedInMoto(userId, target))), [false, false]);
+    const payments = aws
+      .callsOf('DeleteAccountAssignment')
+      .filter((call) => call.input.PrincipalId === userId && call.input.TargetId === targets[0].accountId);
+    assert.equal(payments.length, 1, 'the payments account was asked once, not again each round');
+    const revoked = (await (await records()).events(request.requestId)).find((event) => event.type === 'revoked');
+    assert.deepEqual(Object.keys(revoked?.details?.accounts as object), [targets[0].accountId, CHECKOUT_ACCOUNT]);
+  });
+
+  it('a run continued from a long failing two-account revoke asks only for what is left, and keeps the receipts of what went', async () => {
+    const { timeSkipping } = stand();
+    const { catalogTarget, targets } = twoAccountTarget();
+    const { request, userId } = await newRequest({ ...forCatalogTarget(catalogTarget), duration: '1h' });
+    // Where the earlier run stood when it continued as new: payments removed, checkout still assigned.
+    await assignInMoto(targets[1], userId);
+    const grantedAt = new Date(await timeSkipping.currentTimeMs()).toISOString();
+    const status: GrantStatus = {
+      requestId: request.requestId,
+      state: 'active',
+      requester: request.requester,
+      target: request.target,
+      catalogTarget,
+      reason: request.reason,
+      duration: '1h',
+      principalId: userId,
+      history: [],
+      grantedAt,
+      expiresAt: grantedAt,
+      revokeFailing: { since: grantedAt, rounds: 40, lastError: 'checkout-prod (444455556666): AccessDeniedError: …' },
+    };
+    const continuedRevoke: ContinuedRevoke = {
+      status,
+      revocation: { by: 'keycard', reason: 'expired' },
+      principalId: userId,
+      targets: [targets[1]],
+      removedAccounts: { [targets[0].accountId]: { deletionRequestId: 'earlier-request', alreadyGone: false } },
+      endState: 'revoked',
+      ending: 'expired',
+      round: 41,
+      seq: 42,
+    };
+    // Ending access needs no proof: a continued revoke starts as the earlier run left it.
+    const handle = await timeSkipping.client.workflow.start('prodAccess', {
+      taskQueue: worker.taskQueue,
+      workflowId: grantWorkflowId(request.requestId),
+      args: [{ ...request, continuedRevoke }],
+    });
+    const final = await handle.result();
+    assert.equal(final.state, 'revoked');
+    assert.equal(final.ending, 'expired');
+    assert.equal(await isAssignedInMoto(userId, targets[1]), false);
+    const asked = stand()
+      .aws.callsOf('DeleteAccountAssignment')
+      .filter((call) => call.input.PrincipalId === userId)
+      .map((call) => call.input.TargetId);
+    assert.deepEqual(asked, [CHECKOUT_ACCOUNT], 'only what was left was asked for');
+    const revoked = await eventually(
+      async () => (await (await records()).events(request.requestId)).find((event) => event.type === 'revoked'),
+      (found) => found !== undefined,
+    );
+    assert.equal(revoked?.seq, 43, 'the audit sequence goes on from the earlier run');
+    const accounts = revoked?.details?.accounts as Record<string, { deletionRequestId: string | null }>;
+    assert.deepEqual(Object.keys(accounts), [targets[0].accountId, CHECKOUT_ACCOUNT]);
+    assert.equal(accounts[targets[0].accountId].deletionRequestId, 'earlier-request');
   });
 });

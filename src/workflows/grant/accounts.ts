@@ -5,15 +5,20 @@
  * (another lease of the person holds it) is left to that lease.
  */
 import { isCancellation } from '@temporalio/workflow';
-import { KEYCARD_ACTOR, publishedTargetKey, type AccessRequest, type Revocation, type Target } from '../../domain/grant';
+import {
+  KEYCARD_ACTOR,
+  publishedTargetKey,
+  type AccessRequest,
+  type Revocation,
+  type Target,
+} from '../../domain/grant';
 import type { identityCenterActivities } from './activities';
 import { describeFailure } from './failures';
 import { accountName } from './revoke';
 import type { Grant } from './state';
 
 export type Assigned =
-  | { ok: true; creations: (string | undefined)[] }
-  | { ok: false; failed: Revocation; toRemove: Target[] };
+  { ok: true; creations: (string | undefined)[] } | { ok: false; failed: Revocation; toRemove: Target[] };
 
 export async function assignEach(
   grant: Grant,
@@ -31,9 +36,7 @@ export async function assignEach(
       if (isCancellation(error)) throw error;
       const where = grant.targets.length > 1 ? ` in ${accountName(grant, target)}` : '';
       const rolledBack =
-        made.length > 0
-          ? `; Keycard removed it from ${made.map((each) => accountName(grant, each)).join(', ')}`
-          : '';
+        made.length > 0 ? `; Keycard removed it from ${made.map((each) => accountName(grant, each)).join(', ')}` : '';
       return {
         ok: false,
         failed: { by: KEYCARD_ACTOR, reason: `grant failed${where}: ${describeFailure(error)}${rolledBack}` },

@@ -109,5 +109,10 @@ export const { laterLeaseOf, laterLeasesOf } = proxyActivities<Activities>({
 export const { approverRule } = proxyActivities<Activities>({
   startToCloseTimeout: '10s',
   scheduleToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', maximumInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [...SLACK_PERMANENT] },
+  retry: {
+    initialInterval: '1s',
+    maximumInterval: '5s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [...SLACK_PERMANENT],
+  },
 });

@@ -5,7 +5,7 @@
  * `refused` event in the audit trail, an alert, and nothing else changes.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import { targetKey, type FrontDoorProof, type ProofAction } from '../../domain/grant';
+import { publishedTargetKey, type FrontDoorProof, type ProofAction } from '../../domain/grant';
 import { withoutProof } from '../../domain/proof';
 import { verifyProof } from './activities';
 import type { Grant } from './state';
@@ -56,7 +56,7 @@ async function refused(grant: Grant, action: ProofAction, claimedBy: string, pro
   const { request } = grant;
   await grant.transition('refused', grant.status, claimedBy, `${action} refused: ${problem}`, { action });
   grant.announcer.alert(
-    `Keycard refused to ${WOULD[action]} (${request.requester.email} → ${targetKey(request.target)}, ` +
+    `Keycard refused to ${WOULD[action]} (${request.requester.email} → ${publishedTargetKey(request)}, ` +
       `claimed by ${claimedBy}) for ${workflowInfo().workflowId}: ${problem}. Only Keycard's front door (the Slack ` +
       'app, the keycard CLI) can do this; someone with write access to the Temporal namespace may be trying to grant ' +
       'access. Nothing was changed.',

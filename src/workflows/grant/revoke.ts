@@ -19,6 +19,7 @@ import {
   type AccessRequest,
   type ContinuedRevoke,
   type GrantStatus,
+  type RemovalReceipt,
   type Revocation,
   type Target,
 } from '../../domain/grant';
@@ -37,6 +38,15 @@ export type RevokeEnding = 'expired' | 'revoked' | 'failed';
 
 type Removal = { requestId?: string; alreadyGone?: boolean; keptProtected?: string };
 
+export interface RevokeOptions {
+  /** The round to start at (a run that continued as new goes on with its back-off). */
+  firstRound?: number;
+  /** The pairs to remove: every pair of the grant unless told (v4 leaves out what a later lease carries on). */
+  targets?: Target[];
+  /** v4: what earlier runs of this revoke removed already, per account. */
+  removedEarlier?: Record<string, RemovalReceipt>;
+}
+
 export class RevokeLoop {
   constructor(
     private readonly grant: Grant,
@@ -48,23 +58,20 @@ export class RevokeLoop {
    * Removes `targets` (every pair of the grant unless told: v4 leaves out the pairs a later lease carries on) and
    * confirms each, then records the ending.
    */
-  async revoke(
-    by: Revocation,
-    principal: string,
-    ending: RevokeEnding,
-    firstRound = 1,
-    targets: Target[] = this.grant.targets,
-  ): Promise<void> {
+  async revoke(by: Revocation, principal: string, ending: RevokeEnding, options: RevokeOptions = {}): Promise<void> {
     const grant = this.grant;
+    const { firstRound = 1, targets = grant.targets, removedEarlier = {} } = options;
     grant.revoking = true;
     setCurrentDetails(revokingDetails(by));
     // v2: nothing stops a revoke once it has begun, not even a cancellation of the workflow.
     if (grant.version.v2)
-      return CancellationScope.nonCancellable(() => this.revokeUntilGone(by, principal, ending, firstRound, targets));
+      return CancellationScope.nonCancellable(() =>
+        this.revokeUntilGone(by, principal, ending, firstRound, targets, removedEarlier),
+      );
     for (let round = 1; ; round++) {
       try {
         const removal = await this.identityCenter.unassign({ target: grant.request.target, principalId: principal });
-        await this.revoked(by, ending, [grant.request.target], [removal]);
+        await this.revoked(by, ending, [grant.request.target], [removal], {});
         return;
       } catch (error) {
         const problem = describeFailure(error);
@@ -84,14 +91,18 @@ export class RevokeLoop {
   }
 
   /** Every removal confirmed, in the order of `targets`: the ending is recorded, with each account's receipt (v4). */
-  private async revoked(by: Revocation, ending: RevokeEnding, targets: Target[], removals: Removal[]): Promise<void> {
+  private async revoked(
+    by: Revocation,
+    ending: RevokeEnding,
+    targets: Target[],
+    removals: Removal[],
+    removedEarlier: Record<string, RemovalReceipt>,
+  ): Promise<void> {
     const { status, version } = this.grant;
     const [removal] = removals;
     const perAccount = version.catalogTargets
       ? {
-          accounts: Object.fromEntries(
-            targets.map((target, index) => [target.accountId, removalReceipt(removals[index])]),
-          ),
+          accounts: { ...removedEarlier, ...receipts(targets, removals) },
           ...(this.grant.carriedOn ? { carriedOn: this.grant.carriedOn } : {}),
         }
       : {};
@@ -125,6 +136,7 @@ export class RevokeLoop {
     ending: RevokeEnding,
     firstRound: number,
     targets: Target[],
+    removedEarlier: Record<string, RemovalReceipt>,
   ): Promise<void> {
     const grant = this.grant;
     const removals = new Map<string, Removal>();
@@ -165,6 +177,7 @@ export class RevokeLoop {
           ending,
           targets,
           targets.map((target) => removals.get(targetKey(target)) ?? {}),
+          removedEarlier,
         );
         return;
       }
@@ -194,8 +207,19 @@ export class RevokeLoop {
             status: grant.status,
             revocation: by,
             principalId: principal,
-            // The new run asks again for every pair this revoke removes: one already gone answers at once.
-            ...(grant.version.catalogTargets ? { targets } : {}),
+            // The new run asks only for what is left, and keeps the receipts of what went already.
+            ...(grant.version.catalogTargets
+              ? {
+                  targets: targets.filter((target) => !removals.has(targetKey(target))),
+                  removedAccounts: {
+                    ...removedEarlier,
+                    ...receipts(
+                      targets.filter((target) => removals.has(targetKey(target))),
+                      targets.flatMap((target) => removals.get(targetKey(target)) ?? []),
+                    ),
+                  },
+                }
+              : {}),
             endState: ending === 'failed' ? 'failed' : 'revoked',
             ending,
             round: round + 1,
@@ -208,13 +232,19 @@ export class RevokeLoop {
   }
 }
 
-/** What the audit trail keeps of one account's removal. */
-function removalReceipt(removal: Removal | undefined) {
-  return {
-    deletionRequestId: removal?.requestId ?? null,
-    alreadyGone: removal?.alreadyGone === true,
-    ...(removal?.keptProtected ? { keptProtected: removal.keptProtected } : {}),
-  };
+/** What the audit trail keeps of each account's removal, from `removals` in the order of `targets`. */
+function receipts(targets: Target[], removals: Removal[]): Record<string, RemovalReceipt> {
+  return Object.fromEntries(
+    targets.map((target, index) => {
+      const removal = removals[index];
+      const receipt: RemovalReceipt = {
+        deletionRequestId: removal?.requestId ?? null,
+        alreadyGone: removal?.alreadyGone === true,
+        ...(removal?.keptProtected ? { keptProtected: removal.keptProtected } : {}),
+      };
+      return [target.accountId, receipt];
+    }),
+  );
 }
 
 /** An account as people read it: its catalog name and id, or the id alone. */

@@ -140,7 +140,13 @@ export class Grant {
 
   /** The named transitions of the story. Each returns transition()'s own promise, so awaiting it costs nothing more. */
   approved(by: string, approverRule?: string): Promise<void> {
-    return this.transition('approved', approve(this.status, by), by, undefined, approverRule ? { approverRule } : undefined);
+    return this.transition(
+      'approved',
+      approve(this.status, by),
+      by,
+      undefined,
+      approverRule ? { approverRule } : undefined,
+    );
   }
 
   /** Denied by an approver, or (by 'temporal') the workflow was cancelled while the request waited. */
@@ -161,7 +167,11 @@ export class Grant {
   granted(grantedAt: number, durationMs: number, creations: (string | undefined)[]): Promise<void> {
     const expiresAt = new Date(grantedAt + durationMs).toISOString();
     const perAccount = this.version.catalogTargets
-      ? { creationRequestIds: Object.fromEntries(this.targets.map((target, index) => [target.accountId, creations[index] ?? null])) }
+      ? {
+          creationRequestIds: Object.fromEntries(
+            this.targets.map((target, index) => [target.accountId, creations[index] ?? null]),
+          ),
+        }
       : {};
     return this.transition(
       'granted',
@@ -225,10 +235,7 @@ export class Grant {
 }
 
 /** Which lease carries each account on: accountId → workflow id. */
-export function carriedOn(
-  targets: Target[],
-  leases: ({ workflowId: string } | undefined)[],
-): Record<string, string> {
+export function carriedOn(targets: Target[], leases: ({ workflowId: string } | undefined)[]): Record<string, string> {
   const carried: Record<string, string> = {};
   targets.forEach((target, index) => {
     const lease = leases[index];
