@@ -83,6 +83,39 @@ describe('records of a catalog target with several accounts', function () {
     const [, grantedEvent] = await grantRecords.events(requestId);
     assert.equal(grantedEvent.grant?.target, 'prod-admin');
     assert.deepEqual(grantedEvent.grant?.targets, [targetKey(PAYMENTS), targetKey(CHECKOUT)]);
+
+    const revoked: GrantStatus = {
+      requestId,
+      state: 'revoked',
+      requester: granted.requester,
+      target: PAYMENTS,
+      catalogTarget: PROD_ADMIN,
+      reason: granted.reason,
+      duration: granted.duration,
+      principalId: granted.principalId,
+      grantedAt: granted.grantedAt,
+      expiresAt: granted.expiresAt,
+      revokedAt: '2026-11-24T11:00:00.000Z',
+      revokedBy: 'ops',
+      revokeReason: 'done',
+      ending: 'revoked',
+      history: [...granted.history, { at: '2026-11-24T11:00:00.000Z', type: 'revoked', actor: 'ops' }],
+    };
+    await grantRecords.recordEvent(
+      event(revoked, 'revoked', {
+        deletionRequestIds: { [PAYMENTS.accountId]: 'delete-1', [CHECKOUT.accountId]: undefined },
+        deletionRequestId: 'delete-1',
+      }),
+    );
+    const ended = await grantRecords.grant(requestId);
+    assert.equal(ended?.state, 'revoked');
+    assert.deepEqual(ended?.identityCenterRequests, {
+      creation: 'create-1',
+      creations: { [PAYMENTS.accountId]: 'create-1', [CHECKOUT.accountId]: 'create-2' },
+      deletion: 'delete-1',
+      deletions: { [PAYMENTS.accountId]: 'delete-1' },
+    });
+    assert.deepEqual(ended?.targets, [PAYMENTS, CHECKOUT], 'every pair, to its end');
   });
 
   it('a record written before catalog targets still reads as its one pair', () => {
