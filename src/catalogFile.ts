@@ -17,7 +17,7 @@ import {
   type CatalogProblem,
   type CatalogTarget,
 } from './domain/catalog';
-import { parseRequestedDuration } from './domain/duration';
+import { formatDuration, parseRequestedDuration } from './domain/duration';
 
 /** A message for a missing value, and another for a value of the wrong type. */
 const said = (missing: string, wrongType: string) => ({
@@ -122,6 +122,27 @@ const root = z.strictObject(
   said('is empty: list the targets under `targets:`', 'must be a map with `targets:`'),
 );
 
+/** Keycard's own settings a catalog must fit in. */
+export interface CatalogLimits {
+  /**
+   * MAX_TOTAL_GRANT_DURATION: no grant lasts longer, extensions included, so a target's max above it would promise
+   * what Keycard then refuses. Undefined: not checked (the setting itself is wrong, and named).
+   */
+  maxTotalMs?: number;
+}
+
+/** A target's max longer than MAX_TOTAL_GRANT_DURATION, at its `duration.max`. */
+export function limitProblems(target: CatalogTarget, limits: CatalogLimits): CatalogProblem[] {
+  const { maxTotalMs } = limits;
+  if (maxTotalMs === undefined || target.duration.maxMs <= maxTotalMs) return [];
+  return [
+    {
+      path: ['targets', target.key, 'duration', 'max'],
+      message: `${formatDuration(target.duration.maxMs)} is longer than MAX_TOTAL_GRANT_DURATION ${formatDuration(maxTotalMs)}, the longest any grant may last with its extensions: lower the max, or raise MAX_TOTAL_GRANT_DURATION`,
+    },
+  ];
+}
+
 export interface CatalogReading {
   /** Set only when there is no problem. */
   catalog?: Catalog;
@@ -130,7 +151,7 @@ export interface CatalogReading {
 }
 
 /** Parses and validates catalog YAML; `file` is how the problems name it. */
-export function parseCatalog(text: string, file: string): CatalogReading {
+export function parseCatalog(text: string, file: string, limits: CatalogLimits = {}): CatalogReading {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (document.errors.length > 0) {
@@ -166,7 +187,7 @@ export function parseCatalog(text: string, file: string): CatalogReading {
         permissionSetArn: permissionSet,
         duration: { defaultMs: rule.default, maxMs: rule.max, choicesMs: rule.choices ?? [] },
       };
-      found.push(...targetProblems(catalogTarget));
+      found.push(...targetProblems(catalogTarget), ...limitProblems(catalogTarget, limits));
       targets.push(catalogTarget);
     }
     if (found.length === 0) return { catalog: { targets }, problems: [] };
@@ -179,8 +200,8 @@ export function parseCatalog(text: string, file: string): CatalogReading {
 }
 
 /** Reads and validates a catalog file; throws (the file's error) when it cannot be read. */
-export function readCatalogFile(path: string): CatalogReading {
-  return parseCatalog(readFileSync(path, 'utf8'), path);
+export function readCatalogFile(path: string, limits: CatalogLimits = {}): CatalogReading {
+  return parseCatalog(readFileSync(path, 'utf8'), path, limits);
 }
 
 function issuesAsProblems(issues: z.core.$ZodIssue[], prefix: (string | number)[]): CatalogProblem[] {

@@ -3,10 +3,10 @@
  * and reports all problems at once, each naming the variable, what is wrong, and an example.
  */
 import { z } from 'zod';
-import { readCatalogFile } from './catalogFile';
+import { readCatalogFile, type CatalogLimits } from './catalogFile';
 import { catalogTargets, GRANTED_PERMISSION_SET_PATTERN, implicitCatalog, type Catalog } from './domain/catalog';
-import { parseDuration } from './domain/duration';
-import type { Target } from './domain/grant';
+import { formatDuration, parseDuration } from './domain/duration';
+import { DEFAULT_MAX_TOTAL_DURATION, type Target } from './domain/grant';
 import {
   lockoutRisks,
   PERMISSION_SET_ARN_PATTERN,
@@ -23,6 +23,29 @@ const duration = (example: string) =>
       context.addIssue({ code: 'custom', message: `not a duration (example: ${example})` });
       return z.NEVER;
     }
+  });
+
+/** The longest GROUP_MEMBERS_CACHE: longer, and someone taken out of the approvers' group could approve for too long. */
+export const MAX_GROUP_MEMBERS_CACHE_MS = 600_000;
+
+/** A duration that may be zero (`0s`: no cache), and at most `maxMs`. */
+const cacheDuration = (example: string, maxMs: number) =>
+  z.string().transform((text, context) => {
+    let ms: number;
+    try {
+      ms = /^0+(\.0+)?(ms|s|m|h|d)?$/.test(text.trim()) ? 0 : parseDuration(text);
+    } catch {
+      context.addIssue({ code: 'custom', message: `not a duration (example: ${example}; 0s for none)` });
+      return z.NEVER;
+    }
+    if (ms > maxMs) {
+      context.addIssue({
+        code: 'custom',
+        message: `must be at most ${formatDuration(maxMs)}: someone taken out of a group keeps its rights this long (example: ${example})`,
+      });
+      return z.NEVER;
+    }
+    return ms;
   });
 
 const flag = z
@@ -58,15 +81,18 @@ const schema = z.object({
   IDENTITY_STORE_ID: z
     .string({ error: 'is required (example: d-1234567890)' })
     .regex(/^[\w-]{1,64}$/, 'must be an identity store id (example: d-1234567890)'),
+  /** The single target's account and permission set: required without CATALOG_FILE, optional with one. */
   TARGET_ACCOUNT_ID: z
-    .string({ error: 'is required: the AWS account access is granted to (example: 123456789012)' })
-    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id (example: 123456789012)'),
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit AWS account id (example: 123456789012)')
+    .optional(),
   PERMISSION_SET_ARN: z
-    .string({ error: 'is required (example: arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef)' })
+    .string()
     .regex(
       GRANTED_PERMISSION_SET_PATTERN,
       'must be a permission set ARN (example: arn:aws:sso:::permissionSet/ssoins-…/ps-…)',
-    ),
+    )
+    .optional(),
   SLACK_BOT_TOKEN: z
     .string()
     .regex(/^xoxb-/, 'must be a bot token (xoxb-…)')
@@ -118,6 +144,11 @@ const schema = z.object({
   MAX_TOTAL_GRANT_DURATION: duration('12h').default(parseDuration('12h')),
   EXPIRY_WARNING: duration('15m').default(parseDuration('15m')),
   GRANT_TTL: duration('4h').default(parseDuration('4h')),
+  /**
+   * How long the members of a Slack user group (approvers, requesters) are kept before `usergroups.users.list` is
+   * asked again: a person removed from a group may still act for this long. `0s`: asked at every click.
+   */
+  GROUP_MEMBERS_CACHE: cacheDuration('30s', MAX_GROUP_MEMBERS_CACHE_MS).default(parseDuration('30s')),
   IDENTITY_CENTER_POLL_INTERVAL: duration('1s').default(parseDuration('1s')),
   IDENTITY_CENTER_RATE: z.coerce.number().positive('must be a positive number of calls per second').default(20),
   /** Workflows kept in the worker's memory between their tasks; the rest wait on their timers as history only. */
@@ -231,14 +262,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   let catalog: Catalog | undefined;
   const catalogFile = value('CATALOG_FILE');
   if (catalogFile) {
-    const reading = catalogFileReading(catalogFile);
+    const reading = catalogFileReading(catalogFile, {
+      maxTotalMs: result.success
+        ? result.data.MAX_TOTAL_GRANT_DURATION
+        : durationOrUndefined(value('MAX_TOTAL_GRANT_DURATION') ?? DEFAULT_MAX_TOTAL_DURATION),
+    });
     problems.push(...reading.problems);
     catalog = reading.catalog;
   }
+  problems.push(...singleTargetProblems(value, Boolean(catalogFile)));
   if (result.success) {
     const { data } = result;
     // The lock-out rule over every managed target: the single target's, then each catalog target's, named by its key.
-    problems.push(...lockoutRisks(protectionOf(data), managedTargets(data)));
+    const single = singleTargetOf(data);
+    problems.push(...lockoutRisks(protectionOf(data), single ? [single] : []));
     for (const target of catalog?.targets ?? []) {
       const pairs = target.accounts.map((account) => ({
         accountId: account.id,
@@ -258,7 +295,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
     if (!value('APPROVER_CHANNEL')) {
       problems.push('APPROVER_CHANNEL is required: where requests are approved (example: C0123456789)');
     }
-    if (!value('APPROVERS')) problems.push('APPROVERS is required: who may approve (example: U0123ABCD,S0456EFGH)');
+    // A catalog names each target's approvers; APPROVERS decides only for the one implicit target.
+    if (!value('APPROVERS') && !catalogFile) {
+      problems.push('APPROVERS is required without CATALOG_FILE: who may approve (example: U0123ABCD,S0456EFGH)');
+    }
   }
   // A deploy that lost its Slack settings still refuses to start; the hint is for a newcomer with none yet.
   const noSlackAtAll =
@@ -267,9 +307,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, { slack = false
   return catalog ? { ...result.data, catalog } : result.data;
 }
 
-function catalogFileReading(path: string): { catalog?: Catalog; problems: string[] } {
+/**
+ * Without a catalog, TARGET_ACCOUNT_ID and PERMISSION_SET_ARN are the one target and both are required; with one,
+ * they may be left out, and one without the other is a mistake.
+ */
+function singleTargetProblems(value: (name: string) => string | undefined, withCatalog: boolean): string[] {
+  const account = value('TARGET_ACCOUNT_ID');
+  const permissionSet = value('PERMISSION_SET_ARN');
+  if (withCatalog) {
+    if (Boolean(account) === Boolean(permissionSet)) return [];
+    return [
+      'TARGET_ACCOUNT_ID and PERMISSION_SET_ARN must be set together (one more target beside the catalog), or both left out with CATALOG_FILE',
+    ];
+  }
+  const problems: string[] = [];
+  if (!account) {
+    problems.push(
+      'TARGET_ACCOUNT_ID is required without CATALOG_FILE: the AWS account access is granted to (example: 123456789012)',
+    );
+  }
+  if (!permissionSet) {
+    problems.push(
+      'PERMISSION_SET_ARN is required without CATALOG_FILE (example: arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef)',
+    );
+  }
+  return problems;
+}
+
+function durationOrUndefined(text: string): number | undefined {
   try {
-    return readCatalogFile(path);
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function catalogFileReading(path: string, limits: CatalogLimits): { catalog?: Catalog; problems: string[] } {
+  try {
+    return readCatalogFile(path, limits);
   } catch (error) {
     return {
       problems: [
@@ -293,20 +368,38 @@ export function signingKeyOf(config: Pick<Config, 'KEYCARD_SIGNING_KEY'>): strin
   return config.KEYCARD_SIGNING_KEY;
 }
 
+/** TARGET_ACCOUNT_ID and PERMISSION_SET_ARN as a target: always set without a catalog, perhaps not with one. */
+export function singleTargetOf(config: Pick<Config, 'TARGET_ACCOUNT_ID' | 'PERMISSION_SET_ARN'>): Target | undefined {
+  if (!config.TARGET_ACCOUNT_ID || !config.PERMISSION_SET_ARN) return undefined;
+  return { accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN };
+}
+
 /**
  * Every (account, permission set) Keycard grants, revokes and reconciles, each once, so the start-up lock-out rule,
- * the reconciler and the revoke probe see them all: the catalog's, and the one of TARGET_ACCOUNT_ID and
- * PERMISSION_SET_ARN, which requests from Slack still use until they choose a catalog target.
+ * the reconciler and the revoke probe see them all: the one of TARGET_ACCOUNT_ID and PERMISSION_SET_ARN when they
+ * are set, then the catalog's.
  */
 export function managedTargets(config: Pick<Config, 'TARGET_ACCOUNT_ID' | 'PERMISSION_SET_ARN' | 'catalog'>): Target[] {
-  const single = { accountId: config.TARGET_ACCOUNT_ID, permissionSetArn: config.PERMISSION_SET_ARN };
-  const others = config.catalog ? catalogTargets(config.catalog) : [];
-  return [
-    single,
-    ...others.filter(
-      (target) => target.accountId !== single.accountId || target.permissionSetArn !== single.permissionSetArn,
-    ),
-  ];
+  const single = singleTargetOf(config);
+  const pairs = [...(single ? [single] : []), ...(config.catalog ? catalogTargets(config.catalog) : [])];
+  return pairs.filter(
+    (target, index) =>
+      pairs.findIndex(
+        (other) => other.accountId === target.accountId && other.permissionSetArn === target.permissionSetArn,
+      ) === index,
+  );
+}
+
+/**
+ * Where a request that names no catalog target is granted: TARGET_ACCOUNT_ID and PERMISSION_SET_ARN when set, else
+ * the first account of the catalog's first target. loadConfig guarantees one of them.
+ */
+export function defaultTargetOf(config: Pick<Config, 'TARGET_ACCOUNT_ID' | 'PERMISSION_SET_ARN' | 'catalog'>): Target {
+  const single = singleTargetOf(config);
+  if (single) return single;
+  const first = config.catalog?.targets[0];
+  if (!first) throw new ConfigError(['TARGET_ACCOUNT_ID and PERMISSION_SET_ARN are required without CATALOG_FILE']);
+  return { accountId: first.accounts[0].id, permissionSetArn: first.permissionSetArn };
 }
 
 /**
@@ -325,17 +418,17 @@ export function catalogOf(
     | 'MAX_GRANT_DURATION'
   >,
 ): Catalog {
-  return (
-    config.catalog ??
-    implicitCatalog({
-      accountId: config.TARGET_ACCOUNT_ID,
-      permissionSetArn: config.PERMISSION_SET_ARN,
-      approvers: config.APPROVERS,
-      channel: config.APPROVER_CHANNEL,
-      defaultMs: config.GRANT_TTL,
-      maxMs: config.MAX_GRANT_DURATION,
-    })
-  );
+  if (config.catalog) return config.catalog;
+  const single = singleTargetOf(config);
+  if (!single) throw new ConfigError(['TARGET_ACCOUNT_ID and PERMISSION_SET_ARN are required without CATALOG_FILE']);
+  return implicitCatalog({
+    accountId: single.accountId,
+    permissionSetArn: single.permissionSetArn,
+    approvers: config.APPROVERS,
+    channel: config.APPROVER_CHANNEL,
+    defaultMs: config.GRANT_TTL,
+    maxMs: config.MAX_GRANT_DURATION,
+  });
 }
 
 /** The assignments no sweep or bulk revoke may remove (PROTECTED_PRINCIPALS, KEYCARD_PERMISSION_SET_ARN). */

@@ -7,7 +7,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import {
   DEFAULT_GRANT_DURATION,
   grantWorkflowId,
-  targetKey,
+  publishedTargetKey,
   type AccessRequest,
   type Decision,
   type Extension,
@@ -18,10 +18,25 @@ import type { FrontDoorKey } from './services/frontDoor';
 import { searchAttributes } from './workflows/definitions';
 import type { prodAccess } from './workflows';
 
-/** The Web UI's one-line summary: "Prod access: alice@example.com → ps-1234 @ 123456789012". */
+/**
+ * The Web UI's one-line summary: "Prod access: alice@example.com → ps-1234 @ 123456789012", or for a catalog target
+ * "Prod access: alice@example.com → Production admin (prod-admin) in payments-prod, checkout-prod".
+ */
 export function grantSummary(request: AccessRequest): string {
+  const catalogTarget = request.catalogTarget;
+  if (catalogTarget) {
+    const accounts = catalogTarget.accounts.map((account) => account.name).join(', ');
+    return `Prod access: ${request.requester.email} → ${catalogTarget.name} (${catalogTarget.key}) in ${accounts}`;
+  }
   const permissionSet = request.target.permissionSetArn.split('/').pop();
   return `Prod access: ${request.requester.email} → ${permissionSet} @ ${request.target.accountId}`;
+}
+
+function targetDetail(request: AccessRequest): string {
+  const catalogTarget = request.catalogTarget;
+  if (!catalogTarget) return `${request.target.permissionSetArn} in account ${request.target.accountId}`;
+  const accounts = catalogTarget.accounts.map((account) => `${account.name} (${account.id})`).join(', ');
+  return `${catalogTarget.name} (${catalogTarget.key}): ${catalogTarget.permissionSetArn} in ${accounts}`;
 }
 
 /** The Web UI's details: why, who decides, for how long. */
@@ -36,7 +51,7 @@ export function grantDetails(request: AccessRequest): string {
     `**Requester:** ${request.requester.email} (Slack ${request.requester.slackUserId})`,
     `**Approval:** ${approval}`,
     `**Duration:** ${request.duration ?? DEFAULT_GRANT_DURATION}`,
-    `**Target:** ${request.target.permissionSetArn} in account ${request.target.accountId}`,
+    `**Target:** ${targetDetail(request)}`,
   ].join('\n\n');
 }
 
@@ -72,7 +87,7 @@ export async function startAccessRequest(
     typedSearchAttributes: [
       { key: searchAttributes.state, value: 'pending' },
       { key: searchAttributes.requester, value: request.requester.email },
-      { key: searchAttributes.target, value: targetKey(request.target) },
+      { key: searchAttributes.target, value: publishedTargetKey(request) },
       ...(request.approvedBy ? [{ key: searchAttributes.approver, value: request.approvedBy }] : []),
     ],
   });

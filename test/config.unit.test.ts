@@ -22,6 +22,19 @@ describe('configuration from the environment', function () {
     assert.equal(config.SLACK_TEAM_ID, undefined, 'learned from the bot token');
   });
 
+  it('caches Slack user-group members 30s by default; 0s is no cache, and longer than 10m is refused', () => {
+    assert.equal(loadConfig(valid).GROUP_MEMBERS_CACHE, 30_000);
+    assert.equal(loadConfig({ ...valid, GROUP_MEMBERS_CACHE: '0s' }).GROUP_MEMBERS_CACHE, 0);
+    assert.equal(loadConfig({ ...valid, GROUP_MEMBERS_CACHE: '0' }).GROUP_MEMBERS_CACHE, 0);
+    assert.equal(loadConfig({ ...valid, GROUP_MEMBERS_CACHE: '2m' }).GROUP_MEMBERS_CACHE, 120_000);
+    assert.deepEqual(problems({ ...valid, GROUP_MEMBERS_CACHE: '1h' }), [
+      'GROUP_MEMBERS_CACHE must be at most 10m: someone taken out of a group keeps its rights this long (example: 30s)',
+    ]);
+    assert.deepEqual(problems({ ...valid, GROUP_MEMBERS_CACHE: 'briefly' }), [
+      'GROUP_MEMBERS_CACHE not a duration (example: 30s; 0s for none)',
+    ]);
+  });
+
   it('names a Slack app or team id that is not one, and a request limit that is not a whole number', () => {
     assert.deepEqual(problems({ ...valid, SLACK_APP_ID: 'keycard', SLACK_TEAM_ID: 'A0123' }), [
       'SLACK_APP_ID must be a Slack app id (example: A0123456789)',

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseCatalog } from '../src/catalogFile';
-import { catalogOf, loadConfig, managedTargets } from '../src/config';
+import { catalogOf, ConfigError, defaultTargetOf, loadConfig, managedTargets, singleTargetOf } from '../src/config';
 import { CATALOG_MISTAKES, catalogWith, VALID_CATALOG } from './support/catalogs';
 import { configProblems, REQUIRED_ENV } from './support/configEnv';
 
@@ -122,6 +122,84 @@ describe('the target catalog at start-up (CATALOG_FILE)', function () {
     });
     assert.deepEqual(managedTargets(config), [
       { accountId: REQUIRED_ENV.TARGET_ACCOUNT_ID, permissionSetArn: REQUIRED_ENV.PERMISSION_SET_ARN },
+    ]);
+  });
+
+  const withoutSingleTarget = () => {
+    const env: Record<string, string> = { ...REQUIRED_ENV };
+    delete env.TARGET_ACCOUNT_ID;
+    delete env.PERMISSION_SET_ARN;
+    return env;
+  };
+
+  it('with a catalog, TARGET_ACCOUNT_ID and PERMISSION_SET_ARN may be left out: the catalog is all that is managed', () => {
+    const catalog = file('alone.yaml', VALID_CATALOG);
+    const config = loadConfig({ ...withoutSingleTarget(), CATALOG_FILE: catalog });
+    assert.equal(config.TARGET_ACCOUNT_ID, undefined);
+    assert.equal(singleTargetOf(config), undefined);
+    assert.equal(catalogOf(config), config.catalog);
+    assert.deepEqual(managedTargets(config), [
+      { accountId: '111122223333', permissionSetArn: ADMIN_SET },
+      { accountId: '444455556666', permissionSetArn: ADMIN_SET },
+    ]);
+    assert.deepEqual(defaultTargetOf(config), { accountId: '111122223333', permissionSetArn: ADMIN_SET });
+  });
+
+  it('for the Slack app with a catalog, each target names its approvers: APPROVERS may be left out, APPROVER_CHANNEL not', () => {
+    const catalog = file('slack.yaml', VALID_CATALOG);
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1-abc', SLACK_APP_TOKEN: 'xapp-1-abc' };
+    const env = { ...withoutSingleTarget(), ...slack, CATALOG_FILE: catalog };
+    const slackProblems = (settings: Record<string, string>) => {
+      try {
+        loadConfig(settings, { slack: true });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    assert.deepEqual(slackProblems(env), [
+      'APPROVER_CHANNEL is required: where requests are approved (example: C0123456789)',
+    ]);
+    assert.deepEqual(slackProblems({ ...env, APPROVER_CHANNEL: 'C0APPROVALS' }), []);
+    const single = { ...REQUIRED_ENV, ...slack, APPROVER_CHANNEL: 'C0APPROVALS' };
+    assert.deepEqual(slackProblems(single), [
+      'APPROVERS is required without CATALOG_FILE: who may approve (example: U0123ABCD,S0456EFGH)',
+    ]);
+  });
+
+  it('with a catalog, one of TARGET_ACCOUNT_ID and PERMISSION_SET_ARN without the other is refused', () => {
+    const catalog = file('half.yaml', VALID_CATALOG);
+    const env = withoutSingleTarget();
+    assert.deepEqual(problems({ ...env, CATALOG_FILE: catalog, TARGET_ACCOUNT_ID: '123456789012' }), [
+      'TARGET_ACCOUNT_ID and PERMISSION_SET_ARN must be set together (one more target beside the catalog), or both left out with CATALOG_FILE',
+    ]);
+  });
+
+  it('without a catalog, TARGET_ACCOUNT_ID and PERMISSION_SET_ARN are required, each named', () => {
+    assert.deepEqual(problems(withoutSingleTarget()), [
+      'TARGET_ACCOUNT_ID is required without CATALOG_FILE: the AWS account access is granted to (example: 123456789012)',
+      'PERMISSION_SET_ARN is required without CATALOG_FILE (example: arn:aws:sso:::permissionSet/ssoins-1234567890abcdef/ps-1234567890abcdef)',
+    ]);
+  });
+
+  it('refuses a target whose max is longer than MAX_TOTAL_GRANT_DURATION, naming the file, the line and the target', () => {
+    const catalog = file('long.yaml', catalogWith({ 8: '    duration: { default: 4h, max: 16h }' }));
+    assert.deepEqual(problems({ ...REQUIRED_ENV, CATALOG_FILE: catalog }), [
+      `${catalog}:8 targets.prod-admin.duration.max: 16h is longer than MAX_TOTAL_GRANT_DURATION 12h, the longest any grant may last with its extensions: lower the max, or raise MAX_TOTAL_GRANT_DURATION`,
+    ]);
+    assert.deepEqual(
+      problems({ ...REQUIRED_ENV, CATALOG_FILE: catalog, MAX_TOTAL_GRANT_DURATION: '10h' })[0].split(': ')[1],
+      '16h is longer than MAX_TOTAL_GRANT_DURATION 10h, the longest any grant may last with its extensions',
+    );
+    const config = loadConfig({ ...REQUIRED_ENV, CATALOG_FILE: catalog, MAX_TOTAL_GRANT_DURATION: '16h' });
+    assert.equal(config.catalog?.targets[0].duration.maxMs, 16 * HOUR, 'a max exactly as long is taken');
+  });
+
+  it('names a bad MAX_TOTAL_GRANT_DURATION once, and the catalog still read', () => {
+    const catalog = file('bad-total.yaml', catalogWith({ 8: '    duration: { default: 9h, max: 8h }' }));
+    assert.deepEqual(problems({ ...REQUIRED_ENV, CATALOG_FILE: catalog, MAX_TOTAL_GRANT_DURATION: 'soon' }), [
+      'MAX_TOTAL_GRANT_DURATION not a duration (example: 12h)',
+      `${catalog}:8 targets.prod-admin.duration.default: 9h is longer than its max 8h`,
     ]);
   });
 });

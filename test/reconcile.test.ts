@@ -11,14 +11,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ReconcileSummary } from '../src/services/reconcile';
 import type { GrantRecord } from '../src/services/records';
-import type { AccessRequest, Target } from '../src/domain/grant';
+import { targetKey, type AccessRequest, type RequestedTarget, type Target } from '../src/domain/grant';
 import { protectionFrom } from '../src/domain/protection';
 import { startAccessRequest } from '../src/requests';
 import { statusQuery } from '../src/workflows/definitions';
 import { awsError, lyingDeletion } from './support/awsFaultProxy';
 import { FakeSlack } from './support/fakeSlack';
 import {
+  CHECKOUT_ACCOUNT,
   eventually,
+  forCatalogTarget,
   assignInMoto,
   isAssignedInMoto,
   newRequest,
@@ -49,6 +51,9 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   let slack: FakeSlack;
   let worker: TestWorker;
   let target: Target;
+  /** This file's permission set in a second account, and the catalog target of both accounts. */
+  let checkout: Target;
+  let twoAccounts: RequestedTarget;
   let mongoUrl: string;
   let allowed: string;
   let emergencyAdmin: string;
@@ -57,6 +62,17 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
   before(async () => {
     // A target and a database of its own, so other tests' grants are not this sweep's business.
     target = await createPermissionSet('reconcile');
+    checkout = { accountId: CHECKOUT_ACCOUNT, permissionSetArn: target.permissionSetArn };
+    twoAccounts = {
+      key: 'reconcile-two',
+      name: 'Reconcile two accounts',
+      permissionSetArn: target.permissionSetArn,
+      accounts: [
+        { id: target.accountId, name: 'payments-prod' },
+        { id: CHECKOUT_ACCOUNT, name: 'checkout-prod' },
+      ],
+      requesterRule: 'everyone',
+    };
     mongoUrl = stand().mongoUrl.replace(/\/([^/?]+)(\?|$)/, '/$1_reconcile$2');
     allowed = await createIdentityStoreUser(`break-glass-${randomUUID().slice(0, 6)}@example.com`);
     emergencyAdmin = await createIdentityStoreUser(`emergency-admin-${randomUUID().slice(0, 6)}@example.com`);
@@ -69,7 +85,7 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
       mongoUrl,
       // A tiny RECONCILE_OVERDUE_REVOKE so "every worker down past the expiry" fits in a test.
       reconcile: {
-        targets: [target],
+        targets: [target, checkout],
         allow: [allowed],
         protection: protectionFrom([emergencyAdmin, automation.userId]),
         graceMs: GRACE_MS,
@@ -432,16 +448,19 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
       grant('awaiting-approval', { state: 'pending' }),
       grant('other-person', { state: 'active', expiresAt: at(3_600_000), principalId: `${principalId}-x` }),
     ]);
-    assert.equal(await records.liveLeaseOn(overdue, now), undefined, 'nothing live: revoke');
+    assert.equal(await records.liveLeaseOn(overdue, overdue.targetKey, now), undefined, 'nothing live: revoke');
 
     await records.grants.insertOne(grant('being-granted', { state: 'pending', approver: 'U0APPROVER' }));
-    assert.equal((await records.liveLeaseOn(overdue, now))?.workflowId, `prod-access-${principalId}-being-granted`);
+    assert.equal(
+      (await records.liveLeaseOn(overdue, overdue.targetKey, now))?.workflowId,
+      `prod-access-${principalId}-being-granted`,
+    );
 
     await records.grants.insertMany([
       grant('live', { state: 'active', expiresAt: at(600_000) }),
       grant('live-longer', { state: 'active', expiresAt: at(1_200_000) }),
     ]);
-    const successor = await records.liveLeaseOn(overdue, now);
+    const successor = await records.liveLeaseOn(overdue, overdue.targetKey, now);
     assert.equal(successor?.workflowId, `prod-access-${principalId}-live-longer`);
     assert.equal(successor?.expiresAt?.getTime(), at(1_200_000).getTime());
     await records.grants.deleteMany({ principalId: { $in: [principalId, `${principalId}-x`] } });
@@ -549,6 +568,125 @@ describe('reconciliation: the backstop for what workflows cannot see', function 
 
     await handle.signal('revoke', { by: 'ops', reason: 'test done' });
     assert.equal((await handle.result()).state, 'revoked', 'the grant still ends normally');
+  });
+
+  it("a two-account grant is Keycard's in each account: no standing access; one account removed by hand is named", async () => {
+    const { request, userId } = await newRequest({ ...forCatalogTarget(twoAccounts), duration: '1h' });
+    const { handle } = await activeGrant(request);
+    const records = await recordsIn(mongoUrl);
+    const record = await records.grant(request.requestId);
+    assert.deepEqual(record?.targets, [target, checkout]);
+    assert.equal(record?.targetKey, 'reconcile-two');
+    assert.deepEqual(await Promise.all([assigned(userId), isAssignedInMoto(userId, checkout)]), [true, true]);
+
+    const summary = await runReconcile();
+    assert.deepEqual(
+      summary.findings.filter((f) => f.principalId === userId),
+      [],
+      'both assignments belong to the live grant',
+    );
+
+    await unassignInMoto(checkout, userId);
+    const changed = await runReconcile();
+    const mine = changed.findings.filter((f) => f.requestId === request.requestId);
+    assert.deepEqual(
+      mine.map((f) => [f.kind, f.target]),
+      [['changed_outside_keycard', targetKey(checkout)]],
+      JSON.stringify(changed.findings),
+    );
+    assert.match(mine[0].detail, new RegExp(`on ${CHECKOUT_ACCOUNT}/`));
+
+    await handle.signal('revoke', { by: 'ops', reason: 'test done' });
+    assert.equal((await handle.result()).state, 'revoked');
+    assert.deepEqual(await Promise.all([assigned(userId), isAssignedInMoto(userId, checkout)]), [false, false]);
+  });
+
+  it('a terminated two-account grant is revoked in each account, except where a later lease of the person holds the pair', async () => {
+    const { request: first, userId } = await newRequest({ ...forCatalogTarget(twoAccounts), duration: '5s' });
+    // A later lease of the same person on one of the pairs only, under its own `<account>/<permission set>` key.
+    const second: AccessRequest = { ...first, requestId: randomUUID(), target: checkout, duration: '25s' };
+    delete second.catalogTarget;
+    const earlier = await activeGrant(first);
+    const later = await activeGrant(second);
+    await terminate(earlier.handle.workflowId);
+    await sleep(earlier.expiresAt + GRACE_MS + 200 - Date.now());
+    assert.ok(Date.now() < later.expiresAt - 5_000, 'the test needs the second lease live during the sweep');
+
+    const summary = await runReconcile();
+    const findings = summary.findings
+      .filter((f) => f.requestId === first.requestId)
+      .map((f) => [f.kind, f.target])
+      .sort();
+    assert.deepEqual(
+      findings,
+      [
+        ['overdue_handed_over', targetKey(checkout)],
+        ['overdue_revoked', targetKey(target)],
+      ],
+      JSON.stringify(summary.findings),
+    );
+    assert.equal(await assigned(userId), false, 'removed where nothing else holds it');
+    assert.equal(await isAssignedInMoto(userId, checkout), true, 'the later lease keeps its pair');
+    const records = await recordsIn(mongoUrl);
+    const record = await records.grant(first.requestId);
+    assert.equal(record?.state, 'revoked');
+    assert.equal(record?.revokedBy, 'keycard-reconciler');
+    assert.match(
+      record?.revokeReason ?? '',
+      new RegExp(`access continues under ${later.handle.workflowId} until .* on ${CHECKOUT_ACCOUNT}/`),
+    );
+
+    const ended = await later.handle.result();
+    assert.equal(ended.state, 'revoked');
+    assert.equal(await isAssignedInMoto(userId, checkout), false, 'the later lease removes its pair at its end');
+  });
+
+  it('a two-account revoke that did not hold in one account is caught and redone there, and only there', async () => {
+    const { aws } = stand();
+    const { request, userId } = await newRequest({ ...forCatalogTarget(twoAccounts), duration: '1h' });
+    const { handle } = await activeGrant(request);
+    // Identity Center lies about the checkout account only: its deletion "succeeds" and its listing shows nothing.
+    const lie = `injected-${randomUUID()}`;
+    const answer = (value: unknown) => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: Buffer.from(JSON.stringify(value)),
+    });
+    aws.inject('DeleteAccountAssignment', 2, async (call, forward) =>
+      call.input.TargetId === CHECKOUT_ACCOUNT
+        ? answer({ AccountAssignmentDeletionStatus: { RequestId: lie, Status: 'IN_PROGRESS' } })
+        : forward(),
+    );
+    aws.inject('DescribeAccountAssignmentDeletionStatus', 20, async (call, forward) =>
+      call.input.AccountAssignmentDeletionRequestId === lie
+        ? answer({ AccountAssignmentDeletionStatus: { RequestId: lie, Status: 'SUCCEEDED' } })
+        : forward(),
+    );
+    aws.inject('ListAccountAssignmentsForPrincipal', 20, async (call, forward) =>
+      (call.input.Filter as { AccountId?: string } | undefined)?.AccountId === CHECKOUT_ACCOUNT
+        ? answer({ AccountAssignments: [] })
+        : forward(),
+    );
+    await handle.signal('revoke', { by: 'ops', reason: 'done' });
+    assert.equal((await handle.result()).state, 'revoked');
+    aws.clearFaults();
+    assert.deepEqual(
+      await Promise.all([assigned(userId), isAssignedInMoto(userId, checkout)]),
+      [false, true],
+      'the lie left the checkout access in place',
+    );
+
+    const summary = await runReconcile();
+    assert.deepEqual(
+      summary.findings.filter((f) => f.requestId === request.requestId).map((f) => [f.kind, f.target]),
+      [['revoke_redone', targetKey(checkout)]],
+      JSON.stringify(summary.findings),
+    );
+    assert.equal(await isAssignedInMoto(userId, checkout), false);
+    const records = await recordsIn(mongoUrl);
+    const redone = (await records.events(request.requestId)).filter((event) => event.type === 'revoke_redone');
+    assert.equal(redone.length, 1);
+    assert.match(redone[0].reason ?? '', new RegExp(`still lists the assignment on ${CHECKOUT_ACCOUNT}/`));
   });
 
   it('`keycard reconcile` gives the same result with the Temporal server stopped', async () => {

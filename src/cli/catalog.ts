@@ -1,12 +1,15 @@
 /**
  * `keycard catalog check FILE`: validates a target catalog offline, exactly as start-up validates CATALOG_FILE, so a
- * CI job can check the file before it is deployed. No other setting is needed. Exit 0 valid (one line per target),
- * 1 with problems (one line each), 2 when the file cannot be read.
+ * CI job can check the file before it is deployed. No other setting is needed: a target's max is checked against
+ * `--max-total-grant-duration`, else MAX_TOTAL_GRANT_DURATION from the environment, else Keycard's default (12h), as
+ * the worker would. Exit 0 valid (one line per target), 1 with problems (one line each), 2 when the file cannot be
+ * read or the limit is not a duration.
  */
 import type { Command } from 'commander';
 import { readCatalogFile, type CatalogReading } from '../catalogFile';
 import type { CatalogTarget } from '../domain/catalog';
-import { formatDuration } from '../domain/duration';
+import { formatDuration, parseDuration } from '../domain/duration';
+import { DEFAULT_MAX_TOTAL_DURATION } from '../domain/grant';
 import { print, printError } from './output';
 
 export function registerCatalog(keycard: Command): void {
@@ -15,10 +18,26 @@ export function registerCatalog(keycard: Command): void {
     .command('check')
     .description('validate a catalog file as start-up does, offline')
     .argument('<file>', 'the catalog YAML file')
-    .action((file: string) => {
+    .option(
+      '--max-total-grant-duration <duration>',
+      `the longest a grant may last with its extensions, as the worker's MAX_TOTAL_GRANT_DURATION (default: that variable, else ${DEFAULT_MAX_TOTAL_DURATION})`,
+    )
+    .action((file: string, options: { maxTotalGrantDuration?: string }) => {
+      const limit =
+        options.maxTotalGrantDuration ?? (process.env.MAX_TOTAL_GRANT_DURATION || DEFAULT_MAX_TOTAL_DURATION);
+      let maxTotalMs: number;
+      try {
+        maxTotalMs = parseDuration(limit);
+      } catch {
+        printError(
+          `keycard: the longest total grant "${limit}" is not a duration (example: --max-total-grant-duration 12h)\n`,
+        );
+        process.exitCode = 2;
+        return;
+      }
       let reading: CatalogReading;
       try {
-        reading = readCatalogFile(file);
+        reading = readCatalogFile(file, { maxTotalMs });
       } catch (error) {
         printError(`keycard: cannot read ${file}: ${(error as Error).message}\n`);
         process.exitCode = 2;

@@ -6,11 +6,12 @@ import type { GrantStatus } from '../domain/grant';
 import {
   button,
   factFields,
+  permissionSetContext,
   reasonSection,
   requesterFacts,
   revokeActions,
   section,
-  targetLine,
+  targetFacts,
   type SlackMessage,
 } from './blocks';
 import { ACTIONS } from './ids';
@@ -20,7 +21,7 @@ import { escapeLine, escapeText, mention, shownMoment } from './text';
 export function approvalMessage(status: GrantStatus, workflowId: string): SlackMessage {
   const facts: [string, string][] = [
     ...requesterFacts(status),
-    ['Target', targetLine(status)],
+    ...targetFacts(status),
     ['Duration', escapeText(status.duration)],
   ];
   if (status.expiresAt) facts.push(['Until', shownMoment(status.expiresAt)]);
@@ -29,6 +30,7 @@ export function approvalMessage(status: GrantStatus, workflowId: string): SlackM
   const blocks: KnownBlock[] = [
     section(`*${mention(status.requester.slackUserId)} requests production access*`),
     factFields(facts),
+    ...permissionSetContext(status),
     reasonSection('Reason', status.reason),
   ];
   if (status.state === 'pending' && !status.approvedBy) {

@@ -4,6 +4,7 @@
 import type { Button, KnownBlock } from '@slack/web-api';
 import type { GrantStatus } from '../domain/grant';
 import { ACTIONS } from './ids';
+import { accountsText, catalogTargetText, singleTargetText, targetNameText } from './target';
 import { escapeLine, escapeText, mention } from './text';
 
 export interface SlackMessage {
@@ -72,8 +73,36 @@ export function plain(text: string): SlackMessage {
   return { text, blocks: [section(text)] };
 }
 
-/** `<permission set name> @ <account>`, escaped. */
-export function targetLine(status: GrantStatus): string {
-  const permissionSet = status.target.permissionSetArn.split('/').pop() ?? status.target.permissionSetArn;
-  return `${escapeText(permissionSet)} @ ${escapeText(status.target.accountId)}`;
+/**
+ * Where the grant is, on one line, escaped: `Production admin (prod-admin) in payments-prod (111122223333),
+ * checkout-prod (444455556666)` for a catalog target, `<permission set name> @ <account>` otherwise.
+ */
+export function targetLine(status: Pick<GrantStatus, 'target' | 'catalogTarget'>): string {
+  return status.catalogTarget ? catalogTargetText(status.catalogTarget) : singleTargetText(status.target);
+}
+
+/**
+ * The target as facts: a catalog target's name and key, then its accounts one a line; otherwise the one `Target`
+ * line it always was.
+ */
+export function targetFacts(status: Pick<GrantStatus, 'target' | 'catalogTarget'>): [string, string][] {
+  const catalogTarget = status.catalogTarget;
+  if (!catalogTarget) return [['Target', singleTargetText(status.target)]];
+  return [
+    ['Target', targetNameText(catalogTarget)],
+    [catalogTarget.accounts.length === 1 ? 'Account' : 'Accounts', accountsText(catalogTarget.accounts, '\n')],
+  ];
+}
+
+/** The permission set a catalog target grants, in full, small under the facts; nothing for other grants. */
+export function permissionSetContext(status: Pick<GrantStatus, 'catalogTarget'>): KnownBlock[] {
+  if (!status.catalogTarget) return [];
+  return [
+    {
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `Permission set ${escapeText(status.catalogTarget.permissionSetArn)}`, verbatim: true },
+      ],
+    },
+  ];
 }

@@ -3,7 +3,16 @@
  */
 import type { GrantStatus, NoticeType } from '../domain/grant';
 import type { KnownBlock } from '@slack/web-api';
-import { button, factFields, reasonSection, requesterFacts, section, targetLine, type SlackMessage } from './blocks';
+import {
+  button,
+  factFields,
+  permissionSetContext,
+  reasonSection,
+  requesterFacts,
+  section,
+  targetFacts,
+  type SlackMessage,
+} from './blocks';
 import { ACTIONS } from './ids';
 import { escapeLine, escapeText, mention, shownMoment } from './text';
 
@@ -14,7 +23,7 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
     duration: String((last as { duration?: string } | undefined)?.duration ?? ''),
     reason: '',
   };
-  const facts: [string, string][] = [...requesterFacts(status), ['Target', targetLine(status)]];
+  const facts: [string, string][] = [...requesterFacts(status), ...targetFacts(status)];
   if (pending) facts.push(['By', escapeText(pending.duration)]);
   facts.push([
     'Now ends',
@@ -24,6 +33,7 @@ export function extensionRequestMessage(status: GrantStatus, workflowId: string,
   const summary: KnownBlock[] = [
     section(`*${mention(status.requester.slackUserId)} asks to extend production access*`),
     factFields(facts),
+    ...permissionSetContext(status),
     ...(pending ? [reasonSection('Reason', pending.reason)] : []),
   ];
   if (event === 'extension_requested') {

@@ -33,7 +33,7 @@ export function grantHistoryMessage(grants: GrantListing[], now: Date = new Date
     const approved = grant.approver ? ` by ${mention(grant.approver)}` : '';
     blocks.push(
       section(
-        `${asked}${targetText(grant.target)} · ${outcomeText(grant, now)}${granted}${granted ? approved : ''}${reasonLine(grant)}`,
+        `${asked}${targetText(grant)} · ${outcomeText(grant, now)}${granted}${granted ? approved : ''}${reasonLine(grant)}`,
       ),
     );
   }

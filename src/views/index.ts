@@ -3,7 +3,7 @@
  */
 export { alertText } from './alert';
 export { approvalMessage } from './approvalMessage';
-export type { SlackMessage } from './blocks';
+export { targetLine, type SlackMessage } from './blocks';
 export { extensionRequestMessage } from './extensionRequest';
 export { grantHistoryMessage } from './grantHistory';
 export type { GrantListing } from './grantListing';
@@ -13,4 +13,5 @@ export { liveGrantsMessage } from './liveGrants';
 export { denyModal, extensionModal } from './modals';
 export { outcomeLine } from './outcome';
 export { requesterNotice } from './requesterNotice';
+export { accountsText, catalogTargetText, shownTargetOf, type ShownTarget } from './target';
 export { channelLink, escapeLine, escapeText, mention, oneLine } from './text';

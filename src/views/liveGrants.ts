@@ -18,9 +18,7 @@ export function liveGrantsMessage(grants: GrantListing[], now: Date = new Date()
       ? ''
       : '\n:warning: Its workflow is no longer running: the reconciler will revoke it (or run `keycard reconcile`).';
     blocks.push(
-      section(
-        `${whoText(grant)} · ${targetText(grant.target)}${since}${until}${approved}${reasonLine(grant)}${stopped}`,
-      ),
+      section(`${whoText(grant)} · ${targetText(grant)}${since}${until}${approved}${reasonLine(grant)}${stopped}`),
     );
   }
   if (grants.length > MAX_LISTED) {

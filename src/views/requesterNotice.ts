@@ -9,7 +9,10 @@ import { escapeLine, mention, shownMoment } from './text';
 
 /** The DM for `event`, or nothing when that event is not the requester's to hear about. */
 export function requesterNotice(status: GrantStatus, event: NoticeType, workflowId: string): SlackMessage | undefined {
-  const what = `production access (${targetLine(status)})`;
+  // A catalog target reads as a place (`production access to Production admin (prod-admin) in …`).
+  const what = status.catalogTarget
+    ? `production access to ${targetLine(status)}`
+    : `production access (${targetLine(status)})`;
   switch (event) {
     case 'approved':
       return plain(`${mention(status.approvedBy ?? 'unknown')} approved your request for ${what}. Granting it now…`);
@@ -32,7 +35,10 @@ export function requesterNotice(status: GrantStatus, event: NoticeType, workflow
     case 'grant_failed':
       return plain(`Your ${what} could not be granted: ${escapeLine(status.failureReason ?? 'unknown failure')}`);
     case 'expiry_warning': {
-      const text = `Your prod access ends at ${shownMoment(status.expiresAt)}.`;
+      // Which access, for a catalog target: a person may hold several at once.
+      const text = status.catalogTarget
+        ? `Your ${what} ends at ${shownMoment(status.expiresAt)}.`
+        : `Your prod access ends at ${shownMoment(status.expiresAt)}.`;
       return {
         text,
         blocks: [

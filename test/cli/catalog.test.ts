@@ -84,6 +84,32 @@ describe('keycard catalog check', function () {
     ]);
   });
 
+  it('refuses a max longer than the longest total grant, as start-up does: Keycard’s 12h, the variable, or the flag', async () => {
+    const file = path.join(dir, 'long.yaml');
+    writeFileSync(file, catalogWith({ 8: '    duration: { default: 4h, max: 16h }' }));
+    const refusal = (limit: string) =>
+      `${file}:8 targets.prod-admin.duration.max: 16h is longer than MAX_TOTAL_GRANT_DURATION ${limit}, the longest any grant may last with its extensions: lower the max, or raise MAX_TOTAL_GRANT_DURATION`;
+    const byDefault = await keycardCli({}, 'catalog', 'check', file);
+    assert.equal(byDefault.code, 1, byDefault.stderr);
+    assert.deepEqual(startUpProblems(file), [refusal('12h')]);
+    assert.equal(byDefault.stdout, `${refusal('12h')}\n1 problem(s) in ${file}\n`);
+    const fromEnv = await keycardCli({ MAX_TOTAL_GRANT_DURATION: '10h' }, 'catalog', 'check', file);
+    assert.equal(fromEnv.stdout.split('\n')[0], refusal('10h'));
+    const raised = await keycardCli(
+      { MAX_TOTAL_GRANT_DURATION: '10h' },
+      'catalog',
+      'check',
+      file,
+      '--max-total-grant-duration',
+      '16h',
+    );
+    assert.equal(raised.code, 0, raised.stdout + raised.stderr);
+    assert.match(raised.stdout, /^prod-admin: Production admin; .*at most 16h;/);
+    const unreadable = await keycardCli({}, 'catalog', 'check', file, '--max-total-grant-duration', 'forever');
+    assert.equal(unreadable.code, 2);
+    assert.match(unreadable.stderr, /"forever" is not a duration/);
+  });
+
   it('exits 2 when the file cannot be read', async () => {
     const file = path.join(dir, 'missing.yaml');
     const result = await keycardCli({}, 'catalog', 'check', file);
@@ -128,5 +154,13 @@ describe('keycard catalog check', function () {
     const withCatalog = await keycardCli({ ...env, CATALOG_FILE: file }, 'reconcile', '--dry-run', '--json');
     assert.equal(withCatalog.code, 1, withCatalog.stdout + withCatalog.stderr);
     assert.equal(standing(JSON.parse(withCatalog.stdout) as ReconcileSummary).length, 1);
+
+    // The catalog alone, without TARGET_ACCOUNT_ID and PERMISSION_SET_ARN: the same sweep, of the catalog's pairs.
+    const catalogOnly: Record<string, string> = { ...env, CATALOG_FILE: file };
+    delete catalogOnly.TARGET_ACCOUNT_ID;
+    delete catalogOnly.PERMISSION_SET_ARN;
+    const alone = await keycardCli(catalogOnly, 'reconcile', '--dry-run', '--json');
+    assert.equal(alone.code, 1, alone.stdout + alone.stderr);
+    assert.equal(standing(JSON.parse(alone.stdout) as ReconcileSummary).length, 1);
   });
 });

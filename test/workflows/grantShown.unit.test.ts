@@ -91,6 +91,34 @@ describe('what the grant shows of itself', function () {
     });
   }
 
+  it("the Web UI shows a catalog grant's target by name and key, every account and the permission set", () => {
+    const catalogTarget = {
+      key: 'prod-admin',
+      name: 'Production admin',
+      permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-1',
+      accounts: [
+        { id: '111122223333', name: 'payments-prod' },
+        { id: '444455556666', name: '444455556666' },
+      ],
+      requesterRule: 'everyone',
+    };
+    const text = currentDetails({ ...STATUS, approvedBy: 'U0BOB', catalogTarget });
+    const lines = text.split('\n');
+    assert.match(lines[0], /^Active until .*14:00.*, granted by U0BOB$/);
+    assert.deepEqual(lines.slice(1), [
+      'Target: Production admin (prod-admin)',
+      'Accounts: payments-prod (111122223333), 444455556666',
+      'Permission set: arn:aws:sso:::permissionSet/ssoins-1/ps-1',
+    ]);
+    const waiting = currentDetails({
+      ...STATUS,
+      state: 'pending',
+      approvers: ['U0BOB'],
+      catalogTarget,
+    } as unknown as GrantStatus);
+    assert.match(waiting, /^Waiting for an approver\nTarget: Production admin/);
+  });
+
   it('an unusable start input becomes a request of strings that can be recorded', () => {
     const shaped = usableShapeOf(
       { requester: { email: 42 }, reason: 'x'.repeat(1_000), target: { accountId: ['a'] } },

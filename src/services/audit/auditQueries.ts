@@ -19,8 +19,10 @@ export interface GrantLifetime {
   /** The requester's email. */
   requester: string;
   slackUserId?: string;
-  /** `<account>/<permission set ARN>`. */
+  /** The grant's published key: `<account>/<permission set ARN>`, or its catalog target's key. */
   target: string;
+  /** With a catalog target: the `<account>/<permission set ARN>` of every pair it covers. */
+  targets?: string[];
   reason: string;
   approver?: string;
   /** When Identity Center confirmed the assignment. */
@@ -178,6 +180,8 @@ export function lifetimeOf(events: AuditEvent[], document?: GrantRecord): GrantL
     from: granted.at,
     extensions: after.filter((event) => event.type === 'extended').length,
   };
+  const pairs = snapshot?.targets ?? document?.targetKeys;
+  if (pairs && pairs.length > 0) lifetime.targets = pairs;
   const slackUserId = snapshot?.requester.slackUserId ?? document?.requester.slackUserId;
   const approver = approved?.actor ?? stringDetail(requested, 'approvedBy') ?? snapshot?.approver ?? document?.approver;
   if (slackUserId) lifetime.slackUserId = slackUserId;
@@ -236,20 +240,28 @@ function userMatches(query: string, email?: string, slackUserId?: string): boole
   return wanted === (email ?? '').toLowerCase() || wanted === (slackUserId ?? '').toLowerCase();
 }
 
-/** A target asked for by its key, its account id, its permission set ARN, or the permission set's `ps-…` id. */
-export function targetMatches(query: string, key: string): boolean {
+/**
+ * A target asked for by its key (a catalog key, or an older grant's `<account>/<permission set>`), an account id, a
+ * permission set ARN, or the permission set's `ps-…` id. `pairs` are a catalog grant's `<account>/<permission set>`
+ * pairs, so an account or a permission set finds it too. A catalog key is matched whole, never by a part of it.
+ */
+export function targetMatches(query: string, key: string, pairs: readonly string[] = []): boolean {
   const wanted = query.trim();
-  if (!key || !wanted) return false;
-  const slash = key.indexOf('/');
-  const account = key.slice(0, slash);
-  const permissionSetArn = key.slice(slash + 1);
-  return [key, account, permissionSetArn, permissionSetArn.split('/').pop()].includes(wanted);
+  if (!wanted) return false;
+  return [key, ...pairs]
+    .filter((one) => one !== '')
+    .some((one) => {
+      const slash = one.indexOf('/');
+      if (slash < 0) return one === wanted;
+      const permissionSetArn = one.slice(slash + 1);
+      return [one, one.slice(0, slash), permissionSetArn, permissionSetArn.split('/').pop()].includes(wanted);
+    });
 }
 
 function matches(grant: GrantLifetime, filter: AuditFilter): boolean {
   return (
     (!filter.user || userMatches(filter.user, grant.requester, grant.slackUserId)) &&
-    (!filter.target || targetMatches(filter.target, grant.target))
+    (!filter.target || targetMatches(filter.target, grant.target, grant.targets))
   );
 }
 
@@ -261,6 +273,6 @@ function eventMatches(event: AuditEvent, filter: AuditFilter): boolean {
     (!filter.user ||
       userMatches(filter.user, event.grant?.requester.email, event.grant?.requester.slackUserId) ||
       userMatches(filter.user, event.actor, event.actor)) &&
-    (!filter.target || targetMatches(filter.target, target))
+    (!filter.target || targetMatches(filter.target, target, event.grant?.targets))
   );
 }

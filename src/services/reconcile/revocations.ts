@@ -1,8 +1,9 @@
 /**
  * Unconfirmed revocations: recorded revoked, still listed by Identity Center → revoke again, mark and alert; a
- * protected assignment is left in place and reported.
+ * protected assignment is left in place and reported. Each (account, permission set) of the grant is checked.
  */
-import { leaseKey, RECONCILER_ACTOR, type GrantRecord } from '../records';
+import { targetKey } from '../../domain/grant';
+import { leaseKey, RECONCILER_ACTOR, recordTargets, type GrantRecord } from '../records';
 import { leftInPlaceIfProtected, noProgress, type Reconciling, type Sweep } from './sweep';
 
 /** Revocations recorded as done: Identity Center must agree (the deadline monitor). */
@@ -15,44 +16,52 @@ export async function revocations(ctx: Reconciling, sweep: Sweep, live: Set<stri
   });
   summary.checked.revoked = recentlyRevoked.length;
   for (const grant of recentlyRevoked) {
-    if (!grant.principalId || live.has(leaseKey(grant.principalId, grant.targetKey))) continue;
+    if (!grant.principalId) continue;
     const principalId = grant.principalId;
-    const item = {
-      what: `checking the revocation of ${grant.workflowId}`,
-      requestId: grant.requestId,
-      principalId,
-      target: grant.targetKey,
-    };
-    await sweep.attempt(item, async () => {
-      if (!(await identityCenter.isAssigned(grant.target, principalId))) return;
-      const detail = `recorded revoked at ${grant.revokedAt?.toISOString()} but Identity Center still lists the assignment`;
-      // A protected assignment stays; the finding says so, and its standing access is alerted once (drift.ts).
-      const assignment = { principalId, target: grant.target, targetKey: grant.targetKey, requestId: grant.requestId };
-      if (leftInPlaceIfProtected(ctx, sweep, assignment, detail)) return;
-      summary.findings.push({ ...item, kind: 'revoke_redone', detail });
-      await sweep.alert(
-        `Revoke of ${grant.workflowId} (${grant.requester.email}) did not hold: ${detail}. Keycard is revoking it again.`,
-      );
-      if (sweep.dryRun) return;
-      await identityCenter.unassign(grant.target, principalId, noProgress);
-      summary.revoked += 1;
-      await audit(ctx, summary.runId, grant, 'revoke_redone', detail, now);
-      // The alert above is this finding's one alert; the record and the trail keep the mark.
-      await records.markChangedOutsideKeycard(grant, detail, summary.runId, now);
-    });
+    const pairs = recordTargets(grant);
+    for (const target of pairs) {
+      const key = targetKey(target);
+      // Held by a live lease (a handover, a new grant): the assignment is that lease's now.
+      if (live.has(leaseKey(principalId, key))) continue;
+      const item = {
+        what: `checking the revocation of ${grant.workflowId}${pairs.length > 1 ? ` on ${key}` : ''}`,
+        requestId: grant.requestId,
+        principalId,
+        target: key,
+      };
+      await sweep.attempt(item, async () => {
+        if (!(await identityCenter.isAssigned(target, principalId))) return;
+        const detail = `recorded revoked at ${grant.revokedAt?.toISOString()} but Identity Center still lists the assignment${pairs.length > 1 ? ` on ${key}` : ''}`;
+        // A protected assignment stays; the finding says so, and its standing access is alerted once (drift.ts).
+        const assignment = { principalId, target, targetKey: key, requestId: grant.requestId };
+        if (leftInPlaceIfProtected(ctx, sweep, assignment, detail)) return;
+        summary.findings.push({ ...item, kind: 'revoke_redone', detail });
+        await sweep.alert(
+          `Revoke of ${grant.workflowId} (${grant.requester.email}) did not hold: ${detail}. Keycard is revoking it again.`,
+        );
+        if (sweep.dryRun) return;
+        await identityCenter.unassign(target, principalId, noProgress);
+        summary.revoked += 1;
+        // One event per pair: the first keeps the id it always had, so a retried sweep of an older grant matches.
+        const eventId = `${summary.runId}:${grant.requestId}:revoke_redone${target === pairs[0] ? '' : `:${target.accountId}`}`;
+        await audit(ctx, eventId, grant, 'revoke_redone', detail, now);
+        // The alert above is this finding's one alert; the record and the trail keep the mark (the first one).
+        await records.markChangedOutsideKeycard(grant, detail, summary.runId, now);
+      });
+    }
   }
 }
 
 async function audit(
   ctx: Reconciling,
-  runId: string,
+  eventId: string,
   grant: GrantRecord,
   type: 'revoke_redone',
   reason: string,
   at: Date,
 ) {
   await ctx.deps.records.appendAuditEvent({
-    _id: `${runId}:${grant.requestId}:${type}`,
+    _id: eventId,
     requestId: grant.requestId,
     workflowId: grant.workflowId,
     seq: grant.version + 1,

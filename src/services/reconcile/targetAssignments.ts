@@ -1,6 +1,7 @@
 /**
- * A managed target's assignments against the live grants: standing access goes to drift.ts; an active grant whose
- * assignment is gone was changed outside Keycard, and is marked and alerted here.
+ * A managed (account, permission set)'s assignments against the live grants covering it (a catalog target's grant
+ * covers one in each of its accounts): standing access goes to drift.ts; an active grant whose assignment is gone
+ * was changed outside Keycard, and is marked and alerted here.
  */
 import { targetKey, type Target } from '../../domain/grant';
 import { leaseKey, type GrantRecord } from '../records';
@@ -48,13 +49,13 @@ export async function targetAssignments(
         principalId: grant.principalId,
         target: key,
       },
-      () => assignmentGone(ctx, sweep, grant),
+      () => assignmentGone(ctx, sweep, grant, key),
     );
   }
 }
 
 /** An active grant whose assignment Identity Center no longer lists: removed outside Keycard. */
-async function assignmentGone(ctx: Reconciling, sweep: Sweep, grant: GrantRecord): Promise<void> {
+async function assignmentGone(ctx: Reconciling, sweep: Sweep, grant: GrantRecord, pairKey: string): Promise<void> {
   const { summary, now } = sweep;
   // The workflow may have ended the grant while the listing ran: only a record that has not moved counts.
   const current = await ctx.deps.records.grant(grant.requestId);
@@ -68,12 +69,12 @@ async function assignmentGone(ctx: Reconciling, sweep: Sweep, grant: GrantRecord
   ) {
     return;
   }
-  const detail = `Identity Center no longer lists the assignment of ${grant.principalId} on ${grant.targetKey}, although the grant is active until ${current.expiresAt.toISOString()}: it was removed outside Keycard`;
+  const detail = `Identity Center no longer lists the assignment of ${grant.principalId} on ${pairKey}, although the grant is active until ${current.expiresAt.toISOString()}: it was removed outside Keycard`;
   summary.findings.push({
     kind: 'changed_outside_keycard',
     requestId: grant.requestId,
     principalId: grant.principalId ?? '',
-    target: grant.targetKey,
+    target: pairKey,
     detail,
   });
   summary.changedOutsideKeycard += 1;

@@ -43,6 +43,7 @@ export class GrantRecords {
     await this.grants.createIndex({ state: 1, expiresAt: 1 }, { name: 'state_expiresAt' });
     await this.grants.createIndex({ 'requester.email': 1, requestedAt: -1 }, { name: 'requester_requestedAt' });
     await this.grants.createIndex({ principalId: 1, targetKey: 1, state: 1 }, { name: 'lease' });
+    await this.grants.createIndex({ principalId: 1, targetKeys: 1, state: 1 }, { name: 'lease_pairs' });
     await this.grants.createIndex({ state: 1, revokedAt: 1 }, { name: 'state_revokedAt' });
     await this.audit.createIndex({ requestId: 1, seq: 1 }, { name: 'requestId_seq' });
     await this.audit.createIndex({ at: 1 }, { name: 'at' });
@@ -70,16 +71,17 @@ export class GrantRecords {
     return this.leases.liveLeaseKeys();
   }
 
-  liveLeaseOn(grant: Pick<GrantRecord, 'requestId' | 'principalId' | 'targetKey'>, now: Date) {
-    return this.leases.liveLeaseOn(grant, now);
+  /** The live lease that holds the pair `pairKey` (`<account>/<permission set>`) of `grant` after it, if any. */
+  liveLeaseOn(grant: Pick<GrantRecord, 'requestId' | 'principalId'>, pairKey: string, now: Date) {
+    return this.leases.liveLeaseOn(grant, pairKey, now);
   }
 
-  holdsLiveLease(principalId: string, targetKeyValue: string): Promise<boolean> {
-    return this.leases.holdsLiveLease(principalId, targetKeyValue);
+  holdsLiveLease(principalId: string, pairKey: string): Promise<boolean> {
+    return this.leases.holdsLiveLease(principalId, pairKey);
   }
 
-  activeGrantsOn(targetKeyValue: string, now: Date): Promise<GrantRecord[]> {
-    return this.leases.activeGrantsOn(targetKeyValue, now);
+  activeGrantsOn(pairKey: string, now: Date): Promise<GrantRecord[]> {
+    return this.leases.activeGrantsOn(pairKey, now);
   }
 
   markRevokedByReconciler(grant: GrantRecord, reason: string, runId: string, at: Date): Promise<void> {

@@ -1,24 +1,35 @@
 /**
- * What the grant records say about leases (a person's grants on one target): later leases, live ones, overdue and
- * recently revoked grants. Read-only; each query names the index it relies on where one matters.
+ * What the grant records say about leases (a person's grants on one assignment: an account and a permission set):
+ * later leases, live ones, overdue and recently revoked grants. A grant of a catalog target is a lease on each of its
+ * pairs, whatever key it publishes. Read-only; each query names the index it relies on where one matters.
  */
-import type { Collection } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import { targetKey, type GrantState, type Target } from '../../domain/grant';
-import { leaseKey, type GrantRecord } from './model';
+import { leaseKey, recordTargets, type GrantRecord } from './model';
+
+/**
+ * The records of grants that cover the pair `<account>/<permission set>`: those listing it in `targetKeys`, and
+ * those written before catalog targets, whose `targetKey` is their one pair (a catalog key never has a slash, so it
+ * never matches one).
+ */
+export function coveringPair(pairKey: string): Filter<GrantRecord> {
+  const key = String(pairKey);
+  return { $or: [{ targetKeys: key }, { targetKey: key }] };
+}
 
 export class LeaseQueries {
   constructor(private readonly grants: Collection<GrantRecord>) {}
 
   /**
-   * Another active lease of the same person on the same target that ends later than this one (ties broken by
-   * request id, so of two leases ending together exactly one revokes).
+   * Another active lease of the same person covering the same (account, permission set) that ends later than this
+   * one (ties broken by request id, so of two leases ending together exactly one revokes), whatever its target key.
    */
   async laterLease(lease: { requestId: string; principalId: string; target: Target; expiresAt: string }) {
     const mine = new Date(lease.expiresAt);
     const others = await this.grants
       .find({
+        ...coveringPair(targetKey(lease.target)),
         principalId: String(lease.principalId),
-        targetKey: targetKey(lease.target),
         state: 'active',
         requestId: { $ne: String(lease.requestId) },
       })
@@ -49,30 +60,36 @@ export class LeaseQueries {
     return this.grants.find({ state: 'revoked', revokedAt: { $gte: since } }).toArray();
   }
 
-  /** principalId|targetKey of every grant that holds or is about to hold an assignment. */
+  /** principalId|`<account>/<permission set>` of every pair a grant holds or is about to hold. */
   async liveLeaseKeys(): Promise<Set<string>> {
     const live = await this.grants
       .find({ state: { $in: ['active', 'pending'] }, principalId: { $exists: true } })
-      .project<{ principalId: string; targetKey: string }>({ principalId: 1, targetKey: 1 })
+      .project<Pick<GrantRecord, 'principalId' | 'target' | 'targets'>>({ principalId: 1, target: 1, targets: 1 })
       .toArray();
-    return new Set(live.map((grant) => leaseKey(grant.principalId, grant.targetKey)));
+    return new Set(
+      live.flatMap((grant) =>
+        recordTargets(grant).map((target) => leaseKey(String(grant.principalId), targetKey(target))),
+      ),
+    );
   }
 
   /**
-   * Another lease that holds (or is about to hold) the same assignment: a grant of the same person on the same target,
-   * active with an expiry later than `now`, or pending, approved and with its principal resolved (its assignment is
-   * on its way, or already shared). A request still waiting for its approval holds nothing yet. The active one that
-   * ends last wins; a pending one counts only when no active one is left (it has no expiry yet).
+   * Another lease that holds (or is about to hold) the assignment `pairKey` (`<account>/<permission set>`) of
+   * `grant`: a grant of the same person covering that pair, active with an expiry later than `now`, or pending,
+   * approved and with its principal resolved (its assignment is on its way, or already shared). A request still
+   * waiting for its approval holds nothing yet. The active one that ends last wins; a pending one counts only when no
+   * active one is left (it has no expiry yet).
    */
   async liveLeaseOn(
-    grant: Pick<GrantRecord, 'requestId' | 'principalId' | 'targetKey'>,
+    grant: Pick<GrantRecord, 'requestId' | 'principalId'>,
+    pairKey: string,
     now: Date,
   ): Promise<{ workflowId: string; expiresAt?: Date } | undefined> {
     if (!grant.principalId) return undefined;
     const others = await this.grants
       .find({
+        ...coveringPair(pairKey),
         principalId: String(grant.principalId),
-        targetKey: String(grant.targetKey),
         state: { $in: ['active', 'pending'] },
         requestId: { $ne: String(grant.requestId) },
       })
@@ -92,21 +109,24 @@ export class LeaseQueries {
   }
 
   /** Whether any grant holds or is about to hold this assignment (what liveLeaseKeys says, for one of them). */
-  async holdsLiveLease(principalId: string, targetKeyValue: string): Promise<boolean> {
+  async holdsLiveLease(principalId: string, pairKey: string): Promise<boolean> {
     const found = await this.grants.findOne(
-      { principalId: String(principalId), targetKey: String(targetKeyValue), state: { $in: ['active', 'pending'] } },
+      { ...coveringPair(pairKey), principalId: String(principalId), state: { $in: ['active', 'pending'] } },
       { projection: { _id: 1 } },
     );
     return found !== null;
   }
 
-  /** Active grants on a target that are not yet due, with their principal: what Identity Center should list. */
-  async activeGrantsOn(targetKeyValue: string, now: Date): Promise<GrantRecord[]> {
+  /**
+   * Active grants covering a pair (`<account>/<permission set>`) that are not yet due, with their principal: what
+   * Identity Center should list for it.
+   */
+  async activeGrantsOn(pairKey: string, now: Date): Promise<GrantRecord[]> {
     return this.grants
       .find({
+        ...coveringPair(pairKey),
         state: 'active',
         expiresAt: { $gt: now },
-        targetKey: String(targetKeyValue),
         principalId: { $exists: true },
       })
       .toArray();

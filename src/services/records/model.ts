@@ -12,8 +12,22 @@ export interface GrantRecord {
   workflowId: string;
   requester: Requester;
   reason: string;
+  /** The first (account, permission set) of the grant: its only one unless it is a catalog target's. */
   target: Target;
+  /**
+   * Every (account, permission set) the grant covers (grantedTargets), in order. Records written before catalog
+   * targets lack it: read them with recordTargets(), which gives [target].
+   */
+  targets?: Target[];
+  /**
+   * The `<account>/<permission set>` key of each of `targets`, for the lease queries (index `lease_pairs`). Records
+   * written before catalog targets lack it; their `targetKey` is their one pair's key.
+   */
+  targetKeys?: string[];
+  /** What the grant publishes as ProdAccessTarget (publishedTargetKey): a catalog key, else `<account>/<permission set>`. */
   targetKey: string;
+  /** The catalog target's name and accounts' names, for the records' readers (absent without a catalog target). */
+  catalogTarget?: { key: string; name: string; accounts: { id: string; name: string }[] };
   duration: string;
   approver?: string;
   state: GrantState;
@@ -25,7 +39,16 @@ export interface GrantRecord {
   revokedBy?: string;
   revokeReason?: string;
   failureReason?: string;
-  identityCenterRequests: { creation?: string; deletion?: string };
+  /**
+   * Identity Center's request ids: of the first account (`creation`, `deletion`), and of each account by its id for a
+   * grant of several (`creations`, `deletions`).
+   */
+  identityCenterRequests: {
+    creation?: string;
+    deletion?: string;
+    creations?: Record<string, string>;
+    deletions?: Record<string, string>;
+  };
   /**
    * Set by the reconciler when Identity Center disagreed with Keycard about this grant's assignment: removed by hand
    * while the grant was active, or listed again after its revoke. The first sighting is kept.
@@ -58,8 +81,10 @@ export interface AuditEvent {
 
 export interface AuditGrantSnapshot {
   requester: Requester;
-  /** `<account>/<permission set ARN>`, as `targetKey` writes it. */
+  /** The grant's published key: `<account>/<permission set ARN>` (targetKey), or its catalog target's key. */
   target: string;
+  /** With a catalog target: the `<account>/<permission set ARN>` of every pair it covers. */
+  targets?: string[];
   reason: string;
   state: GrantState;
   approver?: string;
@@ -90,6 +115,11 @@ export const RECONCILER_ACTOR = 'keycard-reconciler';
 
 export function leaseKey(principalId: string, targetKeyValue: string): string {
   return `${principalId}|${targetKeyValue}`;
+}
+
+/** Every (account, permission set) a record's grant covers; a record from before catalog targets covers its one. */
+export function recordTargets(record: Pick<GrantRecord, 'target' | 'targets'>): Target[] {
+  return record.targets && record.targets.length > 0 ? record.targets : [record.target];
 }
 
 /** What the workflow hands the recordEvent activity: the event and the grant as it stands after it. */

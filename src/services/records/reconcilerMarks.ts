@@ -65,6 +65,7 @@ export class ReconcilerMarks {
       grant: {
         requester: grant.requester,
         target: grant.targetKey,
+        ...defined({ targets: grant.catalogTarget ? grant.targetKeys : undefined }),
         reason: grant.reason,
         state: 'revoked',
         ...defined({ approver: grant.approver, grantedAt: grant.grantedAt, expiresAt: grant.expiresAt }),

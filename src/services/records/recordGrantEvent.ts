@@ -3,7 +3,7 @@
  * version) and the event appended to the audit chain, both idempotent so activity retries duplicate nothing.
  */
 import type { Collection } from 'mongodb';
-import { targetKey } from '../../domain/grant';
+import { grantedTargets, publishedTargetKey, targetKey, type Target } from '../../domain/grant';
 import type { AuditChain } from '../audit/auditChain';
 import { OneAtATime } from '../oneAtATime';
 import type { AuditEvent, GrantEventInput, GrantRecord } from './model';
@@ -20,13 +20,25 @@ export class GrantEventRecorder {
     const version = event.seq ?? grant.history.length;
     const creation = stringDetail(event.details, 'creationRequestId');
     const deletion = stringDetail(event.details, 'deletionRequestId');
+    const creations = stringsByAccount(event.details, 'creationRequestIds');
+    const deletions = stringsByAccount(event.details, 'deletionRequestIds');
+    // Strings only: a status from an unusable input may hold anything, and the record must still be written.
+    const asTarget = (target: Target): Target => ({
+      accountId: String(target.accountId),
+      permissionSetArn: String(target.permissionSetArn),
+    });
+    // A catalog target is trusted only in its shape: one that is not (an unusable input) is recorded as its one target.
+    const catalogTarget = Array.isArray(grant.catalogTarget?.accounts) ? grant.catalogTarget : undefined;
+    const targets = grantedTargets({ target: grant.target, catalogTarget }).map(asTarget);
     const record: Omit<GrantRecord, 'identityCenterRequests' | '_id'> = {
       requestId: grant.requestId,
       workflowId: event.workflowId,
       requester: { slackUserId: String(grant.requester.slackUserId), email: String(grant.requester.email) },
       reason: String(grant.reason),
-      target: { accountId: String(grant.target.accountId), permissionSetArn: String(grant.target.permissionSetArn) },
-      targetKey: targetKey(grant.target),
+      target: asTarget(grant.target),
+      targets,
+      targetKeys: targets.map(targetKey),
+      targetKey: String(publishedTargetKey({ target: asTarget(grant.target), catalogTarget })),
       duration: grant.duration,
       state: grant.state,
       requestedAt: toDate(grant.history[0]?.at),
@@ -41,8 +53,15 @@ export class GrantEventRecorder {
         revokedBy: grant.revokedBy,
         revokeReason: grant.revokeReason,
         failureReason: grant.failureReason,
+        catalogTarget: catalogTarget && {
+          key: String(catalogTarget.key),
+          name: String(catalogTarget.name),
+          accounts: catalogTarget.accounts.map((account) => ({ id: String(account.id), name: String(account.name) })),
+        },
         'identityCenterRequests.creation': creation,
         'identityCenterRequests.deletion': deletion,
+        'identityCenterRequests.creations': creations,
+        'identityCenterRequests.deletions': deletions,
       }),
     };
     await this.writeGrant(String(grant.requestId), version, record);
@@ -58,6 +77,7 @@ export class GrantEventRecorder {
       grant: {
         requester: record.requester,
         target: record.targetKey,
+        ...(catalogTarget ? { targets: record.targetKeys } : {}),
         reason: record.reason,
         state: record.state,
         ...defined({
@@ -91,6 +111,19 @@ export class GrantEventRecorder {
   }
 
   private readonly writes = new OneAtATime();
+}
+
+/** A detail that maps account ids to Identity Center request ids, its string values only; undefined when none. */
+function stringsByAccount(
+  details: Record<string, unknown> | undefined,
+  key: string,
+): Record<string, string> | undefined {
+  const value = details?.[key];
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value).filter(
+    (entry): entry is [string, string] => /^\d{12}$/.test(entry[0]) && typeof entry[1] === 'string',
+  );
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 function stringDetail(details: Record<string, unknown> | undefined, key: string): string | undefined {

@@ -20,8 +20,26 @@ export function bounded(history: GrantHistoryEntry[]): GrantHistoryEntry[] {
   return [history[0], ...history.slice(history.length - MAX_HISTORY_ENTRIES + 1)];
 }
 
-/** The Web UI's "current details" line for a status. */
+/**
+ * The Web UI's "current details" for a status: where it stands, and for a catalog target what it covers (its name,
+ * key and every account), since the search attribute holds only its key. Grants without one read as they always did.
+ */
 export function currentDetails(status: GrantStatus): string {
+  const standing = standingDetails(status);
+  const catalogTarget = status.catalogTarget;
+  if (!catalogTarget) return standing;
+  const accounts = catalogTarget.accounts.map((account) =>
+    account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id,
+  );
+  return (
+    `${standing}\n` +
+    `Target: ${catalogTarget.name} (${catalogTarget.key})\n` +
+    `Accounts: ${accounts.join(', ')}\n` +
+    `Permission set: ${catalogTarget.permissionSetArn}`
+  );
+}
+
+function standingDetails(status: GrantStatus): string {
   switch (status.state) {
     case 'pending':
       return status.approvedBy || !status.approvers ? 'Granting access' : 'Waiting for an approver';
