@@ -37,7 +37,8 @@ export type SlackAppConfig = Pick<
   | 'PERMISSION_SET_ARN'
   | 'KEYCARD_SIGNING_KEY'
   | 'catalog'
->;
+> &
+  Partial<Pick<Config, 'GROUP_MEMBERS_CACHE'>>;
 
 export interface SlackAppOptions {
   config: SlackAppConfig;

@@ -1,18 +1,20 @@
 /**
  * Slack user groups' members (usergroups.users.list), read when a person asks and kept briefly: a burst of commands
- * and modal submissions asks Slack once per group, and a change of membership is seen within GROUP_MEMBERS_TTL_MS.
+ * and modal submissions asks Slack once per group, and a change of membership is seen within GROUP_MEMBERS_CACHE
+ * (the worker keeps approver groups as long).
  * A group Slack cannot list is taken as empty, so the requester policy refuses rather than guesses (catalogPolicy).
  */
 import type { GroupMembers } from '../domain/catalogPolicy';
 import type { Logger } from '../logger';
 import type { SlackClient } from './listeners/types';
 
-/** Long enough for one person's command and their modal submission, short enough that a removal counts soon. */
+/** GROUP_MEMBERS_CACHE's default: one person's command and their modal submission, yet a removal counts soon. */
 export const GROUP_MEMBERS_TTL_MS = 30_000;
 
 export class GroupMembersCache {
   private readonly known = new Map<string, { members: Promise<string[]>; until: number }>();
 
+  /** `ttlMs` 0: Slack is asked every time. */
   constructor(
     private readonly logger: Pick<Logger, 'warn'>,
     private readonly ttlMs = GROUP_MEMBERS_TTL_MS,

@@ -51,7 +51,7 @@ describe('the Slack front door, end to end over HTTP', function () {
     assert.match(text, /\*Duration\*\n2h/);
     assert.match(text, new RegExp(`\\*Requester\\*\\n<@${requester.slackUserId}> · ${requester.email}`));
     assert.match(text, new RegExp(`\\*Identity Center user\\*\\n${requester.email}`), 'the user moto names');
-    assert.match(text, new RegExp(s.config.TARGET_ACCOUNT_ID));
+    assert.match(text, new RegExp(s.config.TARGET_ACCOUNT_ID as string));
     const workflowId = buttonValue(approval, ACTIONS.approve) as string;
     assert.match(workflowId, /^prod-access-[0-9a-f]{24}$/);
     assert.equal(buttonValue(approval, ACTIONS.deny), workflowId, 'the buttons carry the workflow id only');

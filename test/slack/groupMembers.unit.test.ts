@@ -47,6 +47,15 @@ describe('Slack user groups’ members, kept briefly', function () {
     assert.deepEqual(listed(), ['S0A', 'S0A']);
   });
 
+  it('with a cache of 0 (GROUP_MEMBERS_CACHE=0s) asks Slack every time', async () => {
+    const timeline = new Timeline();
+    const cache = new GroupMembersCache(createLogger('silent'), 0, () => 1_000);
+    const client = fakeClient(timeline, { S0A: ['U0ONE'] });
+    await cache.membersOf(client, ['S0A']);
+    await cache.membersOf(client, ['S0A']);
+    assert.equal(timeline.of('usergroups.users.list').length, 2);
+  });
+
   it('takes a group Slack cannot list as empty, and asks again next time', async () => {
     const { cache, client, timeline } = setUp({});
     let calls = 0;

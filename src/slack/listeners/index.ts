@@ -3,7 +3,7 @@
  * submissions), events. Each one acks first and does one thing, with what it needs passed in.
  */
 import type { App } from '@slack/bolt';
-import { catalogOf } from '../../config';
+import { catalogOf, type Config } from '../../config';
 import type { Logger } from '../../logger';
 import { GroupMembersCache } from '../groupMembers';
 import { requestStarter } from '../startRequest';
@@ -16,7 +16,7 @@ import { registerEvents } from './events';
 import { registerViews } from './views';
 
 export interface ListenerDependencies {
-  settings: RequestSettings;
+  settings: RequestSettings & Partial<Pick<Config, 'GROUP_MEMBERS_CACHE'>>;
   grants: GrantWorkflows;
   logger: Logger;
   /** Keycard's own Slack app and workspace (requesters must be of it). */
@@ -25,7 +25,7 @@ export interface ListenerDependencies {
 
 export function registerListeners(app: App, { settings, grants, logger, workspace }: ListenerDependencies): void {
   // One short memory of the requester groups for the command and the modal's submission.
-  const groups = new GroupMembersCache(logger);
+  const groups = new GroupMembersCache(logger, settings.GROUP_MEMBERS_CACHE);
   const catalog = catalogOf(settings);
   const start = requestStarter({ settings, grants, workspace, now: () => new Date() });
   registerCommands(app, { settings, grants, logger, workspace, groups });

@@ -512,6 +512,18 @@ describe('/prod-access with a catalog', function () {
   });
 });
 
+describe('/prod-access who with a catalog', function () {
+  it('lets a target’s approver see the live grants', async () => {
+    const { timeline } = await slash('who', { settings: { ...WITH_CATALOG, APPROVERS: undefined }, user: APPROVER });
+    assert.equal(timeline.of('grants.listings').length, 0, 'U0APPROVER decides no target here');
+    const { timeline: bob } = await slash('who', {
+      settings: { ...WITH_CATALOG, APPROVERS: undefined, catalog: { targets: [{ ...ADMIN, approvers: [APPROVER] }] } },
+      user: APPROVER,
+    });
+    assert.equal(bob.of('grants.listings').length, 1);
+  });
+});
+
 describe('/prod-access help', function () {
   it('lists only the targets the person may request', async () => {
     const { responses } = await slash('help', { settings: WITH_CATALOG, user: APPROVER, groups: ENGINEER_GROUPS });

@@ -29,10 +29,13 @@ export interface CommandDependencies {
 }
 
 export function prodAccessCommand({ settings, grants, logger, workspace, groups, now }: CommandDependencies) {
+  const catalog = catalogOf(settings);
+  // Whoever decides some target sees who holds access: APPROVERS, and with a catalog each target's approvers.
+  const approvers = [...new Set([...(settings.APPROVERS ?? []), ...catalog.targets.flatMap((t) => t.approvers)])];
   const subcommands: Record<string, (args: SlashCommand) => Promise<void>> = {
-    who: whoHoldsAccess({ approvers: settings.APPROVERS ?? [], grants, logger, workspace }),
+    who: whoHoldsAccess({ approvers, grants, logger, workspace }),
     history: requestHistory({ grants, logger, workspace }),
-    help: requestHelp({ catalog: catalogOf(settings), groups }),
+    help: requestHelp({ catalog, groups }),
     cancel: cancelRequests({ grants, logger, workspace }),
   };
   const request = requestAccess({ settings, grants, workspace, groups, logger, now });
