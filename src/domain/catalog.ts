@@ -65,8 +65,13 @@ export interface CatalogProblem {
   message: string;
 }
 
+/** The slash command's own first words: a target of one of these names could never be asked for by its key. */
+export const RESERVED_TARGET_KEYS = ['help', 'cancel', 'who', 'history', 'break-glass', 'revoke-all'] as const;
+
 /** Why a target key cannot be one, or undefined when it is fine. */
 export function targetKeyProblem(key: string): string | undefined {
+  if ((RESERVED_TARGET_KEYS as readonly string[]).includes(key))
+    return `is a word of the /prod-access command (${RESERVED_TARGET_KEYS.join(', ')}), so it cannot name a target: choose another key (example: prod-admin)`;
   if (TARGET_KEY_PATTERN.test(key)) return undefined;
   return 'is not a target key: use lowercase letters, digits and dashes, at most 63, starting with a letter or digit (example: prod-admin)';
 }

@@ -63,7 +63,13 @@ export function createSlackApp({ config, temporal, logger, socketMode }: SlackAp
       : { signingSecret: config.SLACK_SIGNING_SECRET, endpoints: '/slack/events', port: config.PORT }),
   });
   const frontDoor = new FrontDoorKey(signingKeyOf(config));
-  const grants = createGrantWorkflows({ temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, frontDoor });
+  const grants = createGrantWorkflows({
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+    frontDoor,
+    catalog: config.catalog,
+  });
   // Before any listener: the request is Keycard's own, and a click is a person's of the workspace.
   const workspace = keycardWorkspace(app.client, config);
   app.use(boltMiddleware(ownRequestsOnly(workspace, logger)));

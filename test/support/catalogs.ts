@@ -189,6 +189,13 @@ export const CATALOG_MISTAKES: CatalogMistake[] = [
     problems: [`catalog.yaml:11 ${TARGET}.channel: must be a channel id, not a name (example: C0123456789)`],
   },
   {
+    mistake: 'a target key that is a word of the command',
+    text: catalogWith({ 2: '  help:' }),
+    problems: [
+      'catalog.yaml:2 targets.help: is a word of the /prod-access command (help, cancel, who, history, break-glass, revoke-all), so it cannot name a target: choose another key (example: prod-admin)',
+    ],
+  },
+  {
     mistake: 'a target key that is not one',
     text: catalogWith({ 2: '  Prod_Admin:' }),
     problems: [

@@ -115,7 +115,11 @@ export async function startSlackStand(
   slack.addUser({ id: GROUP_APPROVER, email: 'group-approver@example.com' });
   slack.addUser({ id: OUTSIDER, email: 'outsider@example.com' });
   slack.userGroups.set(APPROVER_GROUP, [GROUP_APPROVER]);
-  const worker = await startWorker(env, { slackApiUrl: slack.apiUrl });
+  // The worker reads the approvers' groups at a click as the app's setting says (GROUP_MEMBERS_CACHE).
+  const worker = await startWorker(env, {
+    slackApiUrl: slack.apiUrl,
+    groupMembersCacheMs: overrides.GROUP_MEMBERS_CACHE,
+  });
   const port = await freePort();
   const config = testSlackAppConfig({
     slackApiUrl: slack.apiUrl,

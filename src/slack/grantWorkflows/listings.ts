@@ -3,8 +3,8 @@
  * the lease check. Queries come from grantQuery, so no attribute name is retyped here.
  */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { targetKey } from '../../domain/grant';
-import type { GrantListing, HomeGrant } from '../../views';
+import { publishedTargetKey } from '../../domain/grant';
+import { shownTargetOf, type GrantListing, type HomeGrant } from '../../views';
 import { searchAttributes, statusQuery } from '../../workflows/definitions';
 import { grantQuery } from '../../workflows/visibility';
 import type { GrantWorkflows, GrantWorkflowsOptions } from './types';
@@ -14,6 +14,7 @@ const STATUS_QUERY_TIMEOUT_MS = 5_000;
 
 export function createListings({
   temporal,
+  catalog,
 }: GrantWorkflowsOptions): Pick<GrantWorkflows, 'existingLease' | 'pendingOf' | 'liveGrantsOf' | 'listings'> {
   async function listing(execution: WorkflowExecutionInfo): Promise<GrantListing> {
     const attributes = execution.typedSearchAttributes;
@@ -23,6 +24,7 @@ export function createListings({
       running: execution.status.name === 'RUNNING',
       requesterEmail: attributes.get(searchAttributes.requester),
       target: attributes.get(searchAttributes.target),
+      catalogTarget: shownTargetOf(catalog, attributes.get(searchAttributes.target)),
       approver: attributes.get(searchAttributes.approver),
       requestedAt: execution.startTime,
       expiresAt: attributes.get(searchAttributes.expiresAt),
@@ -40,7 +42,8 @@ export function createListings({
         state: status.state,
         requesterEmail: status.requester.email,
         requesterSlackId: status.requester.slackUserId,
-        target: targetKey(status.target),
+        target: publishedTargetKey(status),
+        catalogTarget: status.catalogTarget ?? base.catalogTarget,
         reason: status.reason,
         approver: status.approvedBy ?? base.approver,
         grantedAt: status.grantedAt,
@@ -86,6 +89,7 @@ export function createListings({
           workflowId: execution.workflowId,
           expiresAt: execution.typedSearchAttributes.get(searchAttributes.expiresAt),
           target: execution.typedSearchAttributes.get(searchAttributes.target),
+          catalogTarget: shownTargetOf(catalog, execution.typedSearchAttributes.get(searchAttributes.target)),
         });
         if (grants.length >= 20) break;
       }

@@ -1,4 +1,5 @@
 /** What the Slack listeners ask of Temporal (see index.ts), as types the parts and the fakes share. */
+import type { Catalog } from '../../domain/catalog';
 import type { Client } from '@temporalio/client';
 import type { AccessRequest, Decision, Extension, IdentityCenterUserName } from '../../domain/grant';
 import type { Logger } from '../../logger';
@@ -51,4 +52,6 @@ export interface GrantWorkflowsOptions {
   logger: Logger;
   /** Signs every request, decision and extension sent (KEYCARD_SIGNING_KEY): the worker acts on nothing else. */
   frontDoor: FrontDoorKey;
+  /** The target catalog, so a listing known only by its search attributes still names its target and accounts. */
+  catalog?: Catalog;
 }

@@ -31,5 +31,10 @@ export function registerListeners(app: App, { settings, grants, logger, workspac
   registerCommands(app, { settings, grants, logger, workspace, groups });
   registerActions(app, { grants, catalog, groups });
   registerViews(app, { settings, grants, requests: { catalog, groups, start, logger } });
-  registerEvents(app, { approverChannel: settings.APPROVER_CHANNEL as string, grants, workspace });
+  registerEvents(app, {
+    approverChannel: settings.APPROVER_CHANNEL as string,
+    catalog: settings.catalog !== undefined,
+    grants,
+    workspace,
+  });
 }

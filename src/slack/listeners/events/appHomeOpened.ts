@@ -14,15 +14,17 @@ export interface HomeOpened {
 
 export interface HomeDependencies {
   approverChannel: string;
+  /** CATALOG_FILE is set: the App Home explains the target word, help and the form. */
+  catalog?: boolean;
   grants: GrantWorkflows;
   workspace: () => Promise<SlackWorkspace>;
 }
 
-export function appHomeOpened({ approverChannel, grants, workspace }: HomeDependencies) {
+export function appHomeOpened({ approverChannel, catalog = false, grants, workspace }: HomeDependencies) {
   return async ({ event, client }: HomeOpened): Promise<void> => {
     if (event.tab !== 'home') return;
     const email = await requesterEmail(client, event.user, await workspace());
     const live = email.ok ? await grants.liveGrantsOf(email.email) : [];
-    await client.views.publish({ user_id: event.user, view: homeView(live, approverChannel) });
+    await client.views.publish({ user_id: event.user, view: homeView(live, approverChannel, { catalog }) });
   };
 }
