@@ -102,6 +102,21 @@ export function createActivities({
     };
   }
 
+  /** The lease check: Temporal's visibility, or (when it cannot answer) the records, for a few seconds at most. */
+  async function fromVisibilityOrRecords<Answer>(
+    requestId: string,
+    visibility: (() => Promise<Answer>) | undefined,
+    fromRecords: () => Promise<Answer>,
+  ): Promise<Answer> {
+    try {
+      if (!visibility) throw new Error('this worker has no Temporal client for the lease check');
+      return await visibility();
+    } catch (error) {
+      logger.warn({ err: error, requestId }, 'visibility could not answer the lease check; asking the records');
+      return withTimeout(fromRecords(), LEASE_RECORDS_TIMEOUT_MS, 'the records did not answer the lease check');
+    }
+  }
+
   return {
     async principalForEmail(email: string): Promise<string> {
       return identityCenter.principalForEmail(email);
@@ -172,20 +187,7 @@ export function createActivities({
      * LEASE_RECORDS_TIMEOUT_MS: the check never waits on a MongoDB that hangs.
      */
     async laterLeaseOf(lease: LeaseQuestion) {
-      try {
-        if (!leases) throw new Error('this worker has no Temporal client for the lease check');
-        return await leases(lease);
-      } catch (error) {
-        logger.warn(
-          { err: error, requestId: lease.requestId },
-          'visibility could not answer the lease check; asking the records',
-        );
-        return withTimeout(
-          records.laterLease(lease),
-          LEASE_RECORDS_TIMEOUT_MS,
-          'the records did not answer the lease check',
-        );
-      }
+      return fromVisibilityOrRecords(lease.requestId, leases && (() => leases(lease)), () => records.laterLease(lease));
     },
 
     /**
@@ -193,20 +195,9 @@ export function createActivities({
      * undefined. As laterLeaseOf: the records answer, briefly, only when Temporal's visibility cannot.
      */
     async laterLeasesOf(question: LeasesQuestion) {
-      try {
-        if (!leasesPerTarget) throw new Error('this worker has no Temporal client for the lease check');
-        return await leasesPerTarget(question);
-      } catch (error) {
-        logger.warn(
-          { err: error, requestId: question.requestId },
-          'visibility could not answer the lease check; asking the records',
-        );
-        return withTimeout(
-          Promise.all(question.targets.map((target) => records.laterLease({ ...question, target }))),
-          LEASE_RECORDS_TIMEOUT_MS,
-          'the records did not answer the lease check',
-        );
-      }
+      return fromVisibilityOrRecords(question.requestId, leasesPerTarget && (() => leasesPerTarget(question)), () =>
+        Promise.all(question.targets.map((target) => records.laterLease({ ...question, target }))),
+      );
     },
 
     /**

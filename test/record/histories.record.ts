@@ -13,7 +13,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { grantWorkflowId, type AccessRequest, type ContinuedRevoke } from '../../src/domain/grant';
+import { grantWorkflowId, type AccessRequest } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { approveUpdate, denyUpdate, extendUpdate, statusQuery } from '../../src/workflows/definitions';
 import { awsError } from '../support/awsFaultProxy';
@@ -21,6 +21,7 @@ import { FakeSlack } from '../support/fakeSlack';
 import {
   assignInMoto,
   CHECKOUT_ACCOUNT,
+  continuedTwoAccountRevoke,
   eventually,
   forCatalogTarget,
   newRequest,
@@ -282,30 +283,7 @@ describe('recording workflow histories for the replay test', function () {
     const { request, userId } = await newRequest({ requestId, ...forCatalogTarget(catalogTarget), duration: '1h' });
     await assignInMoto(targets[1], userId);
     const at = new Date(await env().currentTimeMs()).toISOString();
-    const continuedRevoke: ContinuedRevoke = {
-      status: {
-        requestId,
-        state: 'active',
-        requester: request.requester,
-        target: request.target,
-        catalogTarget,
-        reason: request.reason,
-        duration: '1h',
-        principalId: userId,
-        history: [],
-        grantedAt: at,
-        expiresAt: at,
-        revokeFailing: { since: at, rounds: 40, lastError: 'checkout-prod (444455556666): AccessDeniedError' },
-      },
-      revocation: { by: 'keycard', reason: 'expired' },
-      principalId: userId,
-      targets: [targets[1]],
-      removedAccounts: { [targets[0].accountId]: { deletionRequestId: 'earlier-request', alreadyGone: false } },
-      endState: 'revoked',
-      ending: 'expired',
-      round: 41,
-      seq: 42,
-    };
+    const continuedRevoke = continuedTwoAccountRevoke(request, userId, targets, at);
     const handle = await env().client.workflow.start('prodAccess', {
       taskQueue: worker.taskQueue,
       workflowId: grantWorkflowId(requestId),

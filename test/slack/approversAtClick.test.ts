@@ -4,12 +4,10 @@
  * for someone who still is one. GROUP_MEMBERS_CACHE=0s here, so each click reads the group.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { ACTIONS } from '../../src/views';
 import { statusQuery } from '../../src/workflows/definitions';
+import { writeCatalogFile } from '../support/catalogs';
 import { REQUIRED_ENV } from '../support/configEnv';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { eventually, isAssignedInMoto, records } from '../support/keycard';
@@ -26,22 +24,17 @@ describe('approvers read from their Slack group at the click, end to end', funct
 
   before(async () => {
     const { seed } = stand();
-    const file = join(mkdtempSync(join(tmpdir(), 'keycard-catalog-')), 'catalog.yaml');
-    writeFileSync(
-      file,
-      [
-        'targets:',
-        '  payments-admin:',
-        '    name: Payments admin',
-        '    accounts:',
-        `      - { id: '${seed.accountId}', name: payments-prod }`,
-        `    permissionSet: ${seed.permissionSetArn}`,
-        '    duration: { default: 1h, max: 4h }',
-        `    approvers: [${ONCALL}]`,
-        `    channel: ${ONCALL_CHANNEL}`,
-        '',
-      ].join('\n'),
-    );
+    const file = writeCatalogFile([
+      'targets:',
+      '  payments-admin:',
+      '    name: Payments admin',
+      '    accounts:',
+      `      - { id: '${seed.accountId}', name: payments-prod }`,
+      `    permissionSet: ${seed.permissionSetArn}`,
+      '    duration: { default: 1h, max: 4h }',
+      `    approvers: [${ONCALL}]`,
+      `    channel: ${ONCALL_CHANNEL}`,
+    ]);
     const config = loadConfig({ ...REQUIRED_ENV, CATALOG_FILE: file, GROUP_MEMBERS_CACHE: '0s' });
     s = await startSlackStand(stand().devServer.env, {
       catalog: config.catalog,

@@ -4,15 +4,13 @@
  * two-account target granted and revoked in both accounts. CATALOG_FILE is a temp file read by loadConfig.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { AccessRequest } from '../../src/domain/grant';
 import { endingOf } from '../../src/domain/ending';
 import { ACTIONS } from '../../src/views';
 import { CANCEL_REQUEST_ACTION, REQUEST_MODAL } from '../../src/views/requestModal';
 import { statusQuery } from '../../src/workflows/definitions';
+import { writeCatalogFile } from '../support/catalogs';
 import { REQUIRED_ENV } from '../support/configEnv';
 import { buttonValue, visibleText, type StoredMessage } from '../support/fakeSlack';
 import { CHECKOUT_ACCOUNT, eventually, isAssignedInMoto } from '../support/keycard';
@@ -43,31 +41,26 @@ describe('the Slack front door with a target catalog, end to end', function () {
     adminArn = (await createPermissionSet('catalog-admin')).permissionSetArn;
     readArn = (await createPermissionSet('catalog-read')).permissionSetArn;
     const { seed } = stand();
-    const file = join(mkdtempSync(join(tmpdir(), 'keycard-catalog-')), 'catalog.yaml');
-    writeFileSync(
-      file,
-      [
-        'targets:',
-        '  payments-admin:',
-        '    name: Payments admin',
-        '    accounts:',
-        `      - { id: '${seed.accountId}', name: payments-prod }`,
-        `      - { id: '${CHECKOUT_ACCOUNT}', name: checkout-prod }`,
-        `    permissionSet: ${adminArn}`,
-        '    duration: { default: 1h, max: 4h, choices: [1h, 2h, 4h] }',
-        `    requesters: [${ENGINEERS}]`,
-        `    approvers: [${APPROVER}]`,
-        `    channel: ${PAYMENTS_CHANNEL}`,
-        '  payments-read:',
-        '    name: Payments read-only',
-        '    accounts:',
-        `      - { id: '${seed.accountId}', name: payments-prod }`,
-        `    permissionSet: ${readArn}`,
-        '    duration: { default: 2h, max: 8h }',
-        '    approvers: [S0APPROVERS]',
-        '',
-      ].join('\n'),
-    );
+    const file = writeCatalogFile([
+      'targets:',
+      '  payments-admin:',
+      '    name: Payments admin',
+      '    accounts:',
+      `      - { id: '${seed.accountId}', name: payments-prod }`,
+      `      - { id: '${CHECKOUT_ACCOUNT}', name: checkout-prod }`,
+      `    permissionSet: ${adminArn}`,
+      '    duration: { default: 1h, max: 4h, choices: [1h, 2h, 4h] }',
+      `    requesters: [${ENGINEERS}]`,
+      `    approvers: [${APPROVER}]`,
+      `    channel: ${PAYMENTS_CHANNEL}`,
+      '  payments-read:',
+      '    name: Payments read-only',
+      '    accounts:',
+      `      - { id: '${seed.accountId}', name: payments-prod }`,
+      `    permissionSet: ${readArn}`,
+      '    duration: { default: 2h, max: 8h }',
+      '    approvers: [S0APPROVERS]',
+    ]);
     const { catalog } = loadConfig({ ...REQUIRED_ENV, CATALOG_FILE: file });
     assert.equal(catalog?.targets.length, 2);
     s = await startSlackStand(stand().devServer.env, { catalog });

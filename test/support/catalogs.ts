@@ -1,7 +1,10 @@
 /**
  * Catalog files for the tests of CATALOG_FILE: a valid one, and that one with one mistake each, written as line edits
- * so every expected problem can name its line. Pure: the unit tier and the CLI test share them.
+ * so every expected problem can name its line. Pure (but writeCatalogFile, which writes one to a temporary folder): the unit tier and the CLI test share them.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A valid catalog; the line numbers below are these lines'. */
 export const VALID_CATALOG_LINES = [
@@ -226,3 +229,10 @@ export const CATALOG_MISTAKES: CatalogMistake[] = [
     problems: ['catalog.yaml:12 is not valid YAML: Map keys must be unique'],
   },
 ];
+
+/** Writes a catalog of these lines to a file of its own (CATALOG_FILE for a test's config) and returns its path. */
+export function writeCatalogFile(lines: string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'keycard-catalog-')), 'catalog.yaml');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}

@@ -18,6 +18,7 @@ import { signalRevokeFrom, workflowStateFrom } from '../../src/runtime/temporalP
 import {
   grantedTargets,
   type AccessRequest,
+  type ContinuedRevoke,
   type Decision,
   type Extension,
   type RequestedTarget,
@@ -262,6 +263,42 @@ export function twoAccountTarget(key = 'prod-admin'): { catalogTarget: Requested
     requesterRule: 'everyone',
   };
   return { catalogTarget, targets: grantedTargets({ target: targetOf(catalogTarget), catalogTarget }) };
+}
+
+/**
+ * Where a long failing revoke of a two-account grant stood when it continued as new: the payments account removed
+ * (request `earlier-request`), the checkout account still to go, at `at`. The input of the run that goes on.
+ */
+export function continuedTwoAccountRevoke(
+  request: AccessRequest,
+  principalId: string,
+  targets: Target[],
+  at: string,
+): ContinuedRevoke {
+  return {
+    status: {
+      requestId: request.requestId,
+      state: 'active',
+      requester: request.requester,
+      target: request.target,
+      ...(request.catalogTarget ? { catalogTarget: request.catalogTarget } : {}),
+      reason: request.reason,
+      duration: request.duration ?? '1h',
+      principalId,
+      history: [],
+      grantedAt: at,
+      expiresAt: at,
+      revokeFailing: { since: at, rounds: 40, lastError: 'checkout-prod (444455556666): AccessDeniedError: …' },
+    },
+    revocation: { by: 'keycard', reason: 'expired' },
+    principalId,
+    targets: [targets[1]],
+    removedAccounts: { [targets[0].accountId]: { deletionRequestId: 'earlier-request', alreadyGone: false } },
+    endState: 'revoked',
+    ending: 'expired',
+    round: 41,
+    seq: 42,
+  };
 }
 
 /** The request fields that name `catalogTarget`: it, and its first account as `target`. */

@@ -4,7 +4,7 @@
  * as soon as Identity Center takes the deletion again.
  */
 import assert from 'node:assert/strict';
-import { grantWorkflowId, type ContinuedRevoke, type GrantStatus } from '../../src/domain/grant';
+import { grantWorkflowId, type GrantStatus } from '../../src/domain/grant';
 import { startAccessRequest } from '../../src/requests';
 import { statusQuery } from '../../src/workflows/definitions';
 import { MAX_REVOKE_WINDOW_MS } from '../../src/workflows/grant/revokePace';
@@ -12,6 +12,7 @@ import { awsError } from '../support/awsFaultProxy';
 import {
   assignInMoto,
   CHECKOUT_ACCOUNT,
+  continuedTwoAccountRevoke,
   eventually,
   forCatalogTarget,
   isAssignedInMoto,
@@ -159,32 +160,8 @@ describe('a revoke that fails for a day, through time skipping', function () {
     const { request, userId } = await newRequest({ ...forCatalogTarget(catalogTarget), duration: '1h' });
     // Where the earlier run stood when it continued as new: payments removed, checkout still assigned.
     await assignInMoto(targets[1], userId);
-    const grantedAt = new Date(await timeSkipping.currentTimeMs()).toISOString();
-    const status: GrantStatus = {
-      requestId: request.requestId,
-      state: 'active',
-      requester: request.requester,
-      target: request.target,
-      catalogTarget,
-      reason: request.reason,
-      duration: '1h',
-      principalId: userId,
-      history: [],
-      grantedAt,
-      expiresAt: grantedAt,
-      revokeFailing: { since: grantedAt, rounds: 40, lastError: 'checkout-prod (444455556666): AccessDeniedError: …' },
-    };
-    const continuedRevoke: ContinuedRevoke = {
-      status,
-      revocation: { by: 'keycard', reason: 'expired' },
-      principalId: userId,
-      targets: [targets[1]],
-      removedAccounts: { [targets[0].accountId]: { deletionRequestId: 'earlier-request', alreadyGone: false } },
-      endState: 'revoked',
-      ending: 'expired',
-      round: 41,
-      seq: 42,
-    };
+    const at = new Date(await timeSkipping.currentTimeMs()).toISOString();
+    const continuedRevoke = continuedTwoAccountRevoke(request, userId, targets, at);
     // Ending access needs no proof: a continued revoke starts as the earlier run left it.
     const handle = await timeSkipping.client.workflow.start('prodAccess', {
       taskQueue: worker.taskQueue,

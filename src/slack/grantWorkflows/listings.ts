@@ -16,6 +16,12 @@ export function createListings({
   temporal,
   catalog,
 }: GrantWorkflowsOptions): Pick<GrantWorkflows, 'existingLease' | 'pendingOf' | 'liveGrantsOf' | 'listings'> {
+  /** A catalog target known by its key alone, named as the catalog names it (nothing when it is not one). */
+  function shownTarget(key: string | undefined): { catalogTarget?: ReturnType<typeof shownTargetOf> } {
+    const catalogTarget = shownTargetOf(catalog, key);
+    return catalogTarget ? { catalogTarget } : {};
+  }
+
   async function listing(execution: WorkflowExecutionInfo): Promise<GrantListing> {
     const attributes = execution.typedSearchAttributes;
     const base: GrantListing = {
@@ -24,7 +30,7 @@ export function createListings({
       running: execution.status.name === 'RUNNING',
       requesterEmail: attributes.get(searchAttributes.requester),
       target: attributes.get(searchAttributes.target),
-      catalogTarget: shownTargetOf(catalog, attributes.get(searchAttributes.target)),
+      ...shownTarget(attributes.get(searchAttributes.target)),
       approver: attributes.get(searchAttributes.approver),
       requestedAt: execution.startTime,
       expiresAt: attributes.get(searchAttributes.expiresAt),
@@ -43,7 +49,7 @@ export function createListings({
         requesterEmail: status.requester.email,
         requesterSlackId: status.requester.slackUserId,
         target: publishedTargetKey(status),
-        catalogTarget: status.catalogTarget ?? base.catalogTarget,
+        ...(status.catalogTarget ? { catalogTarget: status.catalogTarget } : {}),
         reason: status.reason,
         approver: status.approvedBy ?? base.approver,
         grantedAt: status.grantedAt,
@@ -89,7 +95,7 @@ export function createListings({
           workflowId: execution.workflowId,
           expiresAt: execution.typedSearchAttributes.get(searchAttributes.expiresAt),
           target: execution.typedSearchAttributes.get(searchAttributes.target),
-          catalogTarget: shownTargetOf(catalog, execution.typedSearchAttributes.get(searchAttributes.target)),
+          ...shownTarget(execution.typedSearchAttributes.get(searchAttributes.target)),
         });
         if (grants.length >= 20) break;
       }
