@@ -189,9 +189,11 @@ export async function prodAccess(input: AccessRequest): Promise<GrantStatus> {
       await grant.handOver(later, carried);
       return grant.finish();
     }
-    if (later) grant.carriedOn = carriedOn(grant.targets, carried);
     const { revocation } = grant;
-    await revoker.revoke(revocation ?? EXPIRY, principalId, revocation ? 'revoked' : 'expired', { targets: toRemove });
+    await revoker.revoke(revocation ?? EXPIRY, principalId, revocation ? 'revoked' : 'expired', {
+      targets: toRemove,
+      ...(later ? { carriedOn: carriedOn(grant.targets, carried) } : {}),
+    });
     return grant.finish();
   }
 

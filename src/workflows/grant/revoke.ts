@@ -45,6 +45,14 @@ export interface RevokeOptions {
   targets?: Target[];
   /** v4: what earlier runs of this revoke removed already, per account. */
   removedEarlier?: Record<string, RemovalReceipt>;
+  /** v4, at the expiry: the accounts a later lease of the person carries on (accountId → workflow id), left in place. */
+  carriedOn?: Record<string, string>;
+}
+
+/** What the ending's audit event says besides this run's removals (v4). */
+interface AlreadyKnown {
+  removedEarlier: Record<string, RemovalReceipt>;
+  carriedOn?: Record<string, string>;
 }
 
 export class RevokeLoop {
@@ -60,18 +68,19 @@ export class RevokeLoop {
    */
   async revoke(by: Revocation, principal: string, ending: RevokeEnding, options: RevokeOptions = {}): Promise<void> {
     const grant = this.grant;
-    const { firstRound = 1, targets = grant.targets, removedEarlier = {} } = options;
+    const { firstRound = 1, targets = grant.targets, removedEarlier = {}, carriedOn } = options;
+    const known: AlreadyKnown = { removedEarlier, ...(carriedOn ? { carriedOn } : {}) };
     grant.revoking = true;
     setCurrentDetails(revokingDetails(by));
     // v2: nothing stops a revoke once it has begun, not even a cancellation of the workflow.
     if (grant.version.v2)
       return CancellationScope.nonCancellable(() =>
-        this.revokeUntilGone(by, principal, ending, firstRound, targets, removedEarlier),
+        this.revokeUntilGone(by, principal, ending, firstRound, targets, known),
       );
     for (let round = 1; ; round++) {
       try {
         const removal = await this.identityCenter.unassign({ target: grant.request.target, principalId: principal });
-        await this.revoked(by, ending, [grant.request.target], [removal], {});
+        await this.revoked(by, ending, [grant.request.target], [removal], { removedEarlier: {} });
         return;
       } catch (error) {
         const problem = describeFailure(error);
@@ -96,14 +105,14 @@ export class RevokeLoop {
     ending: RevokeEnding,
     targets: Target[],
     removals: Removal[],
-    removedEarlier: Record<string, RemovalReceipt>,
+    { removedEarlier, carriedOn }: AlreadyKnown,
   ): Promise<void> {
     const { status, version } = this.grant;
     const [removal] = removals;
     const perAccount = version.catalogTargets
       ? {
           accounts: { ...removedEarlier, ...receipts(targets, removals) },
-          ...(this.grant.carriedOn ? { carriedOn: this.grant.carriedOn } : {}),
+          ...(carriedOn ? { carriedOn } : {}),
         }
       : {};
     if (ending === 'failed') {
@@ -136,8 +145,9 @@ export class RevokeLoop {
     ending: RevokeEnding,
     firstRound: number,
     targets: Target[],
-    removedEarlier: Record<string, RemovalReceipt>,
+    known: AlreadyKnown,
   ): Promise<void> {
+    const { removedEarlier } = known;
     const grant = this.grant;
     const removals = new Map<string, Removal>();
     const resumeRequestIds = new Map<string, string>();
@@ -177,7 +187,7 @@ export class RevokeLoop {
           ending,
           targets,
           targets.map((target) => removals.get(targetKey(target)) ?? {}),
-          removedEarlier,
+          known,
         );
         return;
       }

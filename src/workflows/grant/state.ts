@@ -61,8 +61,6 @@ export class Grant {
    * its one target.
    */
   readonly targets: Target[];
-  /** v4: at the expiry, the accounts a later lease of the person carries on (accountId → workflow id): left in place. */
-  carriedOn: Record<string, string> | undefined;
   /** v3: the nonces of the front-door proofs this grant has taken (each counts once). */
   readonly usedProofs = new Set<string>();
   /** v2: the records, one after the other, beside the story; finish() waits for the last to land. */
